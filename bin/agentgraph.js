@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The `agentgraph` command: runs the bundled CLI (built by `npm run build`).
+require('../dist/cli.js');

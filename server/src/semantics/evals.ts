@@ -1,0 +1,215 @@
+// Checks `eval` declarations: the graph under test, where cases come from, the type of a case row
+// (declared, or inferred from the dataset or inline cases), and every assertion's type.
+
+import * as path from 'node:path';
+import type { EvalDecl, Expr } from '../syntax/ast.ts';
+import type { Ctx } from './context.ts';
+import { refToSym } from './context.ts';
+import type { Declarations } from './declarations.ts';
+import { ExprChecker, tableScope, type Binding } from './expr-checker.ts';
+import type { GraphModel } from './graph-model.ts';
+import type { Sym } from './program.ts';
+import { PROPERTY_SPECS } from './property-specs.ts';
+import { didYouMean } from './report.ts';
+import { T, assignable, displayShort, widen, type FieldTy, type Ty } from './types.ts';
+
+export const RUN_TYPE: Ty = {
+  k: 'object',
+  name: 'Run',
+  fields: [
+    { name: 'cost', type: T.money, optional: false, doc: 'What the run cost.' },
+    { name: 'latency', type: T.duration, optional: false, doc: 'Machine time of the run (human waits excluded).' },
+    { name: 'steps', type: T.integer, optional: false, doc: 'Node executions.' },
+    { name: 'tokens', type: T.integer, optional: false, doc: 'Input plus output tokens.' },
+    { name: 'retries', type: T.integer, optional: false, doc: 'Retries across all nodes.' },
+    { name: 'escalated', type: T.boolean, optional: false, doc: 'Whether a human got involved.' },
+  ],
+};
+
+export interface EvalModel {
+  sym: Sym;
+  graph?: Sym;
+  datasetPath?: string;
+  caseType: Ty;
+}
+
+/** The type of JSON values seen in a dataset column. */
+function jsonType(v: unknown): Ty {
+  if (typeof v === 'string') return T.string;
+  if (typeof v === 'number') return Number.isInteger(v) ? T.integer : T.number;
+  if (typeof v === 'boolean') return T.boolean;
+  if (v === null) return T.null;
+  if (Array.isArray(v)) return T.list(v.length ? jsonType(v[0]) : T.any);
+  if (typeof v === 'object') return { k: 'object', fields: Object.entries(v as Record<string, unknown>).map(([name, x]) => ({ name, type: jsonType(x), optional: false })) };
+  return T.any;
+}
+
+/** Infers a row type from JSONL or CSV text: the union of keys, each typed by its values. */
+export function inferRowType(text: string, file: string): Ty {
+  const fields = new Map<string, { type: Ty; count: number }>();
+  let rows = 0;
+  if (file.endsWith('.csv')) {
+    const header = text.split(/\r?\n/, 1)[0] ?? '';
+    return { k: 'object', fields: header.split(',').filter(Boolean).map((h) => ({ name: h.trim().replace(/^"|"$/g, ''), type: T.string, optional: false })) };
+  }
+  for (const line of text.split(/\r?\n/).slice(0, 1000)) {
+    if (!line.trim()) continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!row || typeof row !== 'object' || Array.isArray(row)) continue;
+    rows++;
+    for (const [k, v] of Object.entries(row as Record<string, unknown>)) {
+      const t = jsonType(v);
+      const f = fields.get(k);
+      if (!f) fields.set(k, { type: t, count: 1 });
+      else {
+        f.count++;
+        if (!assignable(t, f.type)) f.type = assignable(f.type, t) ? t : T.any;
+      }
+    }
+  }
+  if (rows === 0) return T.any;
+  const out: FieldTy[] = [...fields].map(([name, f]) => ({ name, type: f.type, optional: f.count < rows }));
+  return { k: 'object', fields: out };
+}
+
+export function checkEval(ctx: Ctx, decls: Declarations, sym: Sym, graphModel: (s: Sym) => GraphModel | undefined): EvalModel {
+  const d = sym.decl as EvalDecl;
+  const model: EvalModel = { sym, caseType: T.any };
+  const props = new Map<string, { value: Expr; key: { start: number; end: number } }>();
+  const table = PROPERTY_SPECS.eval;
+  for (const p of d.props) {
+    if (!table[p.key.text]) {
+      const dym = didYouMean(p.key.text, Object.keys(table));
+      ctx.report('AG2007', p.key, `'${p.key.text}' is not a property of an eval.${dym.text || ` Known properties: ${Object.keys(table).join(', ')}.`}`, { data: { suggestion: dym.suggestion } });
+      continue;
+    }
+    if (props.has(p.key.text)) {
+      ctx.report('AG2011', p.key, `'${p.key.text}' is set twice; remove one of them.`);
+      continue;
+    }
+    props.set(p.key.text, p);
+  }
+
+  // The graph under test.
+  let g: GraphModel | undefined;
+  if (!d.graph.missing) {
+    const target = ctx.symbols.get(d.graph.text);
+    if (!target) {
+      const dym = didYouMean(d.graph.text, [...ctx.symbols.values()].filter((s) => s.kind === 'graph').map((s) => s.name));
+      ctx.report('AG2001', d.graph, `Unknown graph '${d.graph.text}'.${dym.text}`, { data: { suggestion: dym.suggestion } });
+    } else {
+      ctx.refs.push(refToSym(d.graph.start, d.graph.end, target));
+      if (target.kind !== 'graph') ctx.report('AG2009', d.graph, `An eval tests a graph, but '${target.name}' is ${target.kind === 'agent' ? 'an' : 'a'} ${target.kind}.`);
+      else {
+        model.graph = target;
+        g = graphModel(target);
+      }
+    }
+  }
+
+  // Where cases come from, and their type.
+  const dataset = props.get('dataset');
+  const cases = props.get('cases');
+  const caseProp = props.get('case');
+  if (!dataset && !cases) ctx.report('AG7002', d.name, `Eval '${sym.name}' has no cases. Add \`dataset: "evals/${sym.name}.jsonl"\` or inline \`cases: [ { … } ]\`.`);
+  if (dataset) {
+    const v = dataset.value;
+    if (v.kind !== 'StringLit') ctx.report('AG2010', v, "'dataset' takes a path in double quotes.");
+    else {
+      const abs = path.resolve(path.dirname(sym.file), v.value);
+      if (!ctx.program.isInsideRoot(abs)) ctx.report('AG2005', v, `Dataset "${v.value}" is outside the workspace; keep it inside.`);
+      else if (!/\.(jsonl|csv)$/.test(abs)) ctx.report('AG2010', v, 'A dataset is a .jsonl or .csv file.');
+      else {
+        const text = ctx.program.host.readFile(abs);
+        if (text === undefined) ctx.report('AG7001', v, `Dataset "${v.value}" does not exist. Create it (one JSON object per line) or fix the path (relative to this spec).`, { data: { path: abs } });
+        else {
+          model.datasetPath = abs;
+          model.caseType = inferRowType(text, abs);
+        }
+      }
+    }
+  }
+  const scope0 = tableScope(new Map());
+  const checker0 = new ExprChecker(ctx, scope0);
+  if (cases) {
+    const v = cases.value;
+    if (v.kind !== 'ListLit') ctx.report('AG2010', v, "'cases' takes a list of objects: [ { … }, { … } ].");
+    else {
+      const inline = checker0.check(v);
+      const elem = inline.k === 'list' ? inline.element : T.any;
+      if (model.caseType.k === 'any') model.caseType = elem.k === 'union' ? T.any : elem;
+      for (const item of v.items) {
+        if (item.kind !== 'ObjectLit') {
+          ctx.report('AG2010', item, 'Each case is an object holding the graph parameters and expectation fields.');
+          continue;
+        }
+        if (!g) continue;
+        for (const p of g.info.params) {
+          const entry = item.entries.find((x) => x.key.text === p.name);
+          if (!entry) {
+            ctx.report('AG3004', item, `This case lacks '${p.name}', an input of graph '${g.sym.name}' (${p.name}: ${displayShort(p.type)}).`);
+            continue;
+          }
+          const t = checker0.check(entry.value);
+          if (!assignable(t, p.type)) ctx.report('AG3001', entry.value, `Graph '${g.sym.name}' expects ${p.name}: ${displayShort(p.type)}, but this case gives ${displayShort(widen(t))}.`);
+        }
+      }
+    }
+  }
+  if (caseProp) {
+    const v = caseProp.value;
+    const target = v.kind === 'Ident' ? ctx.symbols.get(v.name) : undefined;
+    if (v.kind !== 'Ident') ctx.report('AG2010', v, "'case' takes the name of a type.");
+    else if (!target || target.kind !== 'type') ctx.report(target ? 'AG2009' : 'AG2001', v, `'${v.name}' is not a type.${didYouMean(v.name, [...ctx.symbols.values()].filter((s) => s.kind === 'type').map((s) => s.name)).text}`);
+    else {
+      ctx.refs.push(refToSym(v.start, v.end, target));
+      model.caseType = ctx.types.ofDecl(target);
+    }
+  }
+  for (const key of ['judge'] as const) {
+    const p = props.get(key);
+    if (!p) continue;
+    const v = p.value;
+    const target = v.kind === 'Ident' ? ctx.symbols.get(v.name) : undefined;
+    if (!target || target.kind !== 'model') ctx.report(target ? 'AG2009' : 'AG2001', v, `'judge' takes the name of a model.`);
+    else {
+      ctx.refs.push(refToSym(v.start, v.end, target));
+      decls.model(target);
+    }
+  }
+  for (const key of ['repeat', 'pass_rate', 'concurrency', 'max_cost'] as const) {
+    const p = props.get(key);
+    if (!p) continue;
+    const spec = table[key]!;
+    const v = p.value;
+    if (spec.kind === 'money') {
+      if (v.kind !== 'MoneyLit') ctx.report('AG2010', v, `'${key}' takes an amount such as $1.00.`);
+      continue;
+    }
+    if (v.kind !== 'NumberLit' || (spec.kind === 'integer' && !Number.isInteger(v.value)) || (spec.min !== undefined && v.value < spec.min) || (spec.max !== undefined && v.value > spec.max)) {
+      ctx.report('AG2010', v, `'${key}' takes ${spec.kind === 'integer' ? 'a whole number' : 'a number'}${spec.max !== undefined ? ` from ${spec.min} to ${spec.max}` : spec.min !== undefined ? ` of at least ${spec.min}` : ''}.`);
+    }
+  }
+
+  // Assertions.
+  const bindings = new Map<string, Binding>();
+  if (g) {
+    for (const n of g.nodes.values()) {
+      const r = refToSym(0, 0, n.info.sym);
+      bindings.set(n.name, { ty: n.mapped ? T.list(n.info.output) : n.info.output, ref: { kind: r.kind, site: r.target, sym: n.info.sym }, node: { sym: n.info.sym, inputs: n.info.inputTy } });
+    }
+    for (const p of g.info.params) bindings.set(p.name, { ty: p.type, ref: { kind: 'param', site: p.site } });
+    bindings.set('output', { ty: g.info.output });
+  }
+  bindings.set('case', { ty: model.caseType });
+  bindings.set('run', { ty: RUN_TYPE });
+  const checker = new ExprChecker(ctx, tableScope(bindings));
+  if (d.asserts.length === 0) ctx.report('AG7003', d.name, `Eval '${sym.name}' asserts nothing, so every case would pass. Add \`assert …\` lines, e.g. \`assert run.cost < $0.05\`.`);
+  for (const a of d.asserts) checker.condition(a.expr, 'An assertion');
+  return model;
+}
