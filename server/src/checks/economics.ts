@@ -40,6 +40,11 @@ function add(a: WorstCase, b: WorstCase, times = 1): WorstCase {
   };
 }
 
+/** Assumed size of values for the estimate: a string up to this many tokens… */
+export const STRING_TOKENS = 100;
+/** …and a list or map up to this many entries. */
+export const LIST_ENTRIES = 5;
+
 /** Tokens a value of this type is likely to take at most when rendered into a prompt. */
 export function typeTokens(t: Ty, depth = 0): number {
   if (depth > 6) return 20;
@@ -47,11 +52,11 @@ export function typeTokens(t: Ty, depth = 0): number {
     case 'string':
     case 'any':
     case 'error':
-      return 100;
+      return STRING_TOKENS;
     case 'list':
-      return 5 + 10 * typeTokens(t.element, depth + 1);
+      return 5 + LIST_ENTRIES * typeTokens(t.element, depth + 1);
     case 'map':
-      return 5 + 10 * typeTokens(t.value, depth + 1);
+      return 5 + LIST_ENTRIES * (5 + typeTokens(t.value, depth + 1));
     case 'object':
       return 5 + t.fields.reduce((s, f) => s + 3 + typeTokens(f.type, depth + 1), 0);
     case 'optional':
@@ -74,8 +79,12 @@ export function backoffDelays(r: RetryInfo): number {
 
 /** Estimated prompt tokens of one agent call before any tool round. */
 export function promptTokens(a: AgentInfo): number {
-  let n = estimateTokens(a.prompt?.text ?? '') + estimateTokens(a.system?.text ?? '');
-  for (const p of a.params) n += typeTokens(p.type);
+  let n = 0;
+  for (const p of [a.prompt, a.system]) {
+    if (!p) continue;
+    n += Math.ceil(p.literalChars / 4);
+    for (const t of p.refTypes) n += typeTokens(t);
+  }
   for (const t of a.tools) n += estimateTokens(JSON.stringify(toJsonSchema(t.inputTy))) + estimateTokens(t.description ?? '') + 10;
   n += estimateTokens(JSON.stringify(toJsonSchema(a.output)));
   return n;

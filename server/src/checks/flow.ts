@@ -9,7 +9,7 @@ import type { GEdge, GraphModel } from '../semantics/graph-model.ts';
 import { sourceKey } from '../semantics/graph-model.ts';
 import { quoteList } from '../semantics/report.ts';
 import { literalValues, type Ty } from '../semantics/types.ts';
-import { buildTopology, commonDominator, dominates, END, START, type Topology } from './graph-topology.ts';
+import { buildTopology, commonDominator, END, mustHaveRun, START, type Topology } from './graph-topology.ts';
 
 export function checkFlow(ctx: Ctx, g: GraphModel): Topology {
   const topo = buildTopology(g);
@@ -236,14 +236,16 @@ function alwaysRunsAfter(g: GraphModel, topo: Topology, from: string): Set<strin
 
 /** A node's output is only there if the node ran before on every path to this edge. */
 function checkAvailability(ctx: Ctx, g: GraphModel, topo: Topology): void {
+  if (!g.edges.some((e) => e.uses.length)) return;
+  const ran = mustHaveRun(g, topo);
   for (const e of g.edges) {
     if (!e.uses.length) continue;
     const sources = e.from.filter((f) => f !== START);
     if (sources.some((s) => !topo.reachable.has(s))) continue;
     for (const u of e.uses) {
       if (sources.includes(u.name)) continue;
-      // Inside a loop a node may have run in an earlier iteration only; dominance is the safe rule.
-      if (sources.some((s) => dominates(topo.idom, u.name, s))) continue;
+      // Inside a loop a node may have run in an earlier iteration only; "ran on every way in" is the safe rule.
+      if (sources.some((s) => ran(u.name, s))) continue;
       const where = sources.length ? `'${sources.join("', '")}'` : 'start';
       ctx.report('AG3010', u.span, `'${u.name}' may not have run when this edge leaves ${where}: some path reaches here without it, and its value would be missing. Use a node that always runs before this point, or route through '${u.name}'.`);
     }

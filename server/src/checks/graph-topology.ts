@@ -210,3 +210,51 @@ export function commonDominator(idom: Map<string, string>, vs: string[]): string
   }
   return common[0] ?? START;
 }
+
+/**
+ * For each vertex, the nodes that have surely run whenever it runs: itself, plus what every way in
+ * guarantees. A join guarantees all its members (unlike dominators, which treat a join's members
+ * as alternatives). Quadratic in the worst case, so large graphs fall back to dominators.
+ */
+export function mustHaveRun(g: GraphModel, topo: Topology): ((node: string, at: string) => boolean) {
+  const hasJoin = g.edges.some((e) => e.join);
+  if (!hasJoin || g.nodes.size > 2000) return (node, at) => dominates(topo.idom, node, at);
+  const vertices = [START, ...g.nodes.keys()].filter((v) => topo.reachable.has(v));
+  const must = new Map<string, Set<string> | null>(vertices.map((v) => [v, v === START ? new Set([START]) : null])); // null = "everything" (not yet constrained)
+  for (let changed = true, rounds = 0; changed && rounds < 100; rounds++) {
+    changed = false;
+    for (const v of vertices) {
+      if (v === START) continue;
+      let acc: Set<string> | null = null;
+      let first = true;
+      for (const e of topo.in.get(v) ?? []) {
+        if (!e.from.every((f) => topo.reachable.has(f))) continue;
+        let viaEdge: Set<string> | null = new Set<string>();
+        for (const f of e.from) {
+          const m = must.get(f);
+          if (m === null || m === undefined) {
+            viaEdge = null;
+            break;
+          }
+          for (const x of m) viaEdge.add(x);
+        }
+        if (viaEdge === null) continue; // Unconstrained predecessor: contributes "everything".
+        if (first) {
+          acc = viaEdge;
+          first = false;
+        } else acc = new Set([...acc!].filter((x) => viaEdge!.has(x)));
+      }
+      if (first) continue;
+      acc!.add(v);
+      const prev = must.get(v);
+      if (prev === null || prev === undefined || prev.size !== acc!.size) {
+        must.set(v, acc!);
+        changed = true;
+      }
+    }
+  }
+  return (node, at) => {
+    const m = must.get(at);
+    return m === null || m === undefined ? dominates(topo.idom, node, at) : m.has(node);
+  };
+}

@@ -69,6 +69,10 @@ export interface PromptInfo {
   source: 'inline' | 'file';
   /** Absolute path of a file prompt. */
   path?: string;
+  /** Characters of literal text, without the `{{ }}` references. */
+  literalChars: number;
+  /** Types of the `{{ }}` references, which decide how large the rendered prompt can get. */
+  refTypes: Ty[];
 }
 
 export interface AgentInfo extends CallableInfo {
@@ -499,7 +503,7 @@ export class Declarations {
     const scope = paramScope(params);
     if (v.kind === 'StringLit') {
       if (sym.file === this.ctx.file) this.templates(v, scope);
-      return { text: v.value, source: 'inline' };
+      return { text: v.value, source: 'inline', ...this.measure(v.value, v.templates.map((t) => t.expr), scope) };
     }
     if (v.kind === 'Call' && v.callee.text === 'file') {
       const arg = v.args[0]?.value;
@@ -515,13 +519,23 @@ export class Declarations {
       const text = this.ctx.program.host.readFile(abs);
       if (text === undefined) {
         this.report(sym, 'AG2006', arg, `Prompt file "${arg.value}" does not exist. Create it, or fix the path (relative to this spec).`, { path: abs });
-        return { text: '', source: 'file', path: abs };
+        return { text: '', source: 'file', path: abs, literalChars: 0, refTypes: [] };
       }
       if (sym.file === this.ctx.file) this.fileTemplates(text, arg, scope);
-      return { text, source: 'file', path: abs };
+      return { text, source: 'file', path: abs, ...this.measure(text, parseTemplateText(text).templates.map((t) => t.expr), scope, text) };
     }
     if (v.kind !== 'ErrorExpr') this.report(sym, 'AG2010', v, `'${p.key.text}' takes a string ("…" or """…""") or file("path").`);
     return undefined;
+  }
+
+  /** Literal size and reference types of a prompt, for the worst-case token estimate. */
+  private measure(text: string, refs: Expr[], scope: ReturnType<typeof paramScope>, source?: string): { literalChars: number; refTypes: Ty[] } {
+    // Typed silently: mistakes are reported by the template checks, once.
+    const quiet: Ctx = { ...this.ctx, report: () => {}, refs: [], unit: source === undefined ? this.ctx.unit : { ...this.ctx.unit, text: source } };
+    const checker = new ExprChecker(quiet, scope);
+    const refTypes = refs.map((e) => checker.check(e));
+    const refChars = refs.reduce((n, e) => n + (e.end - e.start) + 4, 0);
+    return { literalChars: Math.max(0, text.length - refChars), refTypes };
   }
 
   /** Checks `{{ }}` references; their mistakes get the template code so they stand out. */
