@@ -32,7 +32,7 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
 /** Resolves `--root`; a usage error (exit code) when it is not a directory. */
 export function resolveRoot(ctx: CommandContext, root: string | undefined): string | number {
   const abs = path.resolve(ctx.cwd, root ?? '.');
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(abs).isDirectory();
   } catch {
@@ -41,13 +41,20 @@ export function resolveRoot(ctx: CommandContext, root: string | undefined): stri
   return isDir ? abs : ctx.usageError(`--root ${root ?? '.'}: no such directory`);
 }
 
+/** Relative to the current directory when it lies below it; absolute otherwise. */
+function shortPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+}
+
 /** Files given that lie outside the workspace root, as usage-error messages. */
 export function outsideRoot(files: readonly string[], root: string, ctx: CommandContext): string[] {
   const out: string[] = [];
   for (const f of files) {
     const rel = path.relative(root, f);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      out.push(`${path.relative(ctx.cwd, f) || f} is outside the workspace root ${path.relative(ctx.cwd, root) || '.'}; pass --root with a folder that contains it`);
+      out.push(`${path.relative(ctx.cwd, f) || f} is outside the workspace root ${shortPath(ctx.cwd, root)}; pass --root with a folder that contains it`);
     }
   }
   return out;

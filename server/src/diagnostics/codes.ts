@@ -34,7 +34,6 @@ export const CODES = {
   AG2009: { severity: 'error', title: 'Wrong kind of declaration' },
   AG2010: { severity: 'error', title: 'Invalid property value' },
   AG2011: { severity: 'error', title: 'Duplicate property' },
-  AG2012: { severity: 'warning', title: 'Unused declaration' },
 
   // 3xxx: types
   AG3001: { severity: 'error', title: 'Type mismatch' },

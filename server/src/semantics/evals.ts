@@ -77,6 +77,37 @@ export function inferRowType(text: string, file: string): Ty {
   return { k: 'object', fields: out };
 }
 
+/**
+ * Checks a literal case value against a declared type field by field, keeping literal types (so
+ * `tier: "pro"` fits `"free" | "pro"`), and says where and why it does not fit.
+ */
+function conforms(e: Expr, t: Ty, checker: ExprChecker): { at: Expr; why: string } | undefined {
+  const target = t.k === 'optional' ? t.inner : t;
+  if (e.kind === 'NullLit' && t.k === 'optional') return undefined;
+  if (e.kind === 'ObjectLit' && target.k === 'object') {
+    for (const f of target.fields) {
+      const entry = e.entries.find((x) => x.key.text === f.name);
+      if (!entry) {
+        if (!f.optional && f.type.k !== 'optional') return { at: e, why: `field '${f.name}' is missing.` };
+        continue;
+      }
+      const inner = conforms(entry.value, f.optional ? T.optional(f.type) : f.type, checker);
+      if (inner) return inner;
+    }
+    const extra = e.entries.find((x) => !target.fields.some((f) => f.name === x.key.text));
+    return extra ? { at: extra.value, why: `'${extra.key.text}' is not a field of ${displayShort(target)}.` } : undefined;
+  }
+  if (e.kind === 'ListLit' && target.k === 'list') {
+    for (const item of e.items) {
+      const inner = conforms(item, target.element, checker);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+  const actual = checker.check(e);
+  return assignable(actual, t) ? undefined : { at: e, why: `this is ${displayShort(widen(actual))}.` };
+}
+
 export function checkEval(ctx: Ctx, decls: Declarations, sym: Sym, graphModel: (s: Sym) => GraphModel | undefined): EvalModel {
   const d = sym.decl as EvalDecl;
   const model: EvalModel = { sym, caseType: T.any };
@@ -155,8 +186,8 @@ export function checkEval(ctx: Ctx, decls: Declarations, sym: Sym, graphModel: (
             ctx.report('AG3004', item, `This case lacks '${p.name}', an input of graph '${g.sym.name}' (${p.name}: ${displayShort(p.type)}).`);
             continue;
           }
-          const t = checker0.check(entry.value);
-          if (!assignable(t, p.type)) ctx.report('AG3001', entry.value, `Graph '${g.sym.name}' expects ${p.name}: ${displayShort(p.type)}, but this case gives ${displayShort(widen(t))}.`);
+          const problem = conforms(entry.value, p.type, checker0);
+          if (problem) ctx.report('AG3001', problem.at, `Graph '${g.sym.name}' expects ${p.name}: ${displayShort(p.type)}; ${problem.why}`);
         }
       }
     }
@@ -169,17 +200,6 @@ export function checkEval(ctx: Ctx, decls: Declarations, sym: Sym, graphModel: (
     else {
       ctx.refs.push(refToSym(v.start, v.end, target));
       model.caseType = ctx.types.ofDecl(target);
-    }
-  }
-  for (const key of ['judge'] as const) {
-    const p = props.get(key);
-    if (!p) continue;
-    const v = p.value;
-    const target = v.kind === 'Ident' ? ctx.symbols.get(v.name) : undefined;
-    if (!target || target.kind !== 'model') ctx.report(target ? 'AG2009' : 'AG2001', v, `'judge' takes the name of a model.`);
-    else {
-      ctx.refs.push(refToSym(v.start, v.end, target));
-      decls.model(target);
     }
   }
   for (const key of ['repeat', 'pass_rate', 'concurrency', 'max_cost'] as const) {

@@ -128,6 +128,10 @@ export function buildGraphModel(ctx: Ctx, decls: Declarations, sym: Sym): GraphM
       c.report('AG4010', call.name, `Graph '${name}' cannot call itself; use a loop edge with \`max N\` instead.`);
       continue;
     }
+    if (target.kind === 'graph' && callsGraph(ctx.symbols, target, sym)) {
+      c.report('AG4010', call.name, `Graph '${name}' calls '${sym.name}' back (directly or through other graphs), so runs would nest forever. Use a loop edge with \`max N\` instead.`);
+      continue;
+    }
     const callInfo = decls.callable(target);
     if (!callInfo) {
       c.report('AG2009', call.name, `'${name}' is ${target.kind === 'eval' ? 'an' : 'a'} ${target.kind}; only agents, humans, tools and graphs can be nodes.`);
@@ -195,7 +199,9 @@ export function buildGraphModel(ctx: Ctx, decls: Declarations, sym: Sym): GraphM
           const dym = didYouMean(key, Object.keys(PROPERTY_SPECS.graph));
           c.report('AG2007', item.key, `'${key}' is not a graph property.${dym.text} Graph properties: ${Object.keys(PROPERTY_SPECS.graph).join(', ')}; limits go in \`budget { … }\`.`, { data: { suggestion: dym.suggestion } });
         } else if (seenProps.has(key)) c.report('AG2011', item.key, `'${key}' is set twice; remove one of them.`);
-        else if (key === 'concurrency') {
+        else if (item.value.kind === 'ErrorExpr') {
+          // Already reported by the parser.
+        } else if (key === 'concurrency') {
           if (item.value.kind === 'NumberLit' && Number.isInteger(item.value.value) && item.value.value >= 1) model.concurrency = item.value.value;
           else c.report('AG2010', item.value, "'concurrency' takes a whole number of at least 1.");
         } else if (key === 'timeout') {
@@ -218,6 +224,28 @@ export function buildGraphModel(ctx: Ctx, decls: Declarations, sym: Sym): GraphM
     else model.groups.set(key, [e]);
   }
   return model;
+}
+
+/** Does graph `from` call graph `to`, directly or through other graphs? */
+function callsGraph(symbols: Map<string, Sym>, from: Sym, to: Sym): boolean {
+  const seen = new Set<Sym>();
+  const stack = [from];
+  while (stack.length) {
+    const g = stack.pop()!;
+    if (seen.has(g)) continue;
+    seen.add(g);
+    const decl = g.decl as GraphDecl;
+    for (const item of decl.items) {
+      if (item.kind !== 'Edge') continue;
+      const calls = item.target.kind === 'NodeCall' ? [item.target] : item.target.kind === 'FanOut' ? item.target.calls : [];
+      for (const c of calls) {
+        const s = symbols.get(c.name.text);
+        if (s === to) return true;
+        if (s?.kind === 'graph') stack.push(s);
+      }
+    }
+  }
+  return false;
 }
 
 function buildEdge(c: Ctx, model: GraphModel, e: Edge, table: Map<string, Binding>): GEdge {
@@ -364,6 +392,7 @@ function readBudget(c: Ctx, model: GraphModel, props: { key: { text: string; sta
     }
     b.spans[key] = p.value;
     const v = p.value;
+    if (v.kind === 'ErrorExpr') continue; // The parser already reported it.
     if (key === 'cost') {
       if (v.kind === 'MoneyLit') b.costUsd = v.usd;
       else c.report('AG2010', v, 'A cost budget is an amount in dollars such as $0.10.');
@@ -395,6 +424,7 @@ function buildSupervisor(c: Ctx, model: GraphModel, s: Supervise): SupervisorMod
   }
   for (const a of s.args) {
     const key = a.name?.text;
+    if (a.value.kind === 'ErrorExpr') continue;
     if (key === 'max_restarts') {
       if (a.value.kind === 'NumberLit' && Number.isInteger(a.value.value) && a.value.value >= 0) sup.maxRestarts = a.value.value;
       else c.report('AG2010', a.value, "'max_restarts' is a whole number, e.g. 3.");

@@ -221,6 +221,7 @@ export function toJsonSchema(t: Ty, depth = 0): Record<string, unknown> {
         required: t.fields.map((f) => f.name),
         additionalProperties: false,
       };
+      if (t.name) schema.title = t.name;
       if (t.doc) schema.description = t.doc;
       return schema;
     }

@@ -214,12 +214,21 @@ class Lexer {
     private readonly text: string,
     private readonly sink: DiagSink,
     capacity: number,
+    reuse: TokenStream | undefined,
   ) {
-    this.kinds = new Uint8Array(capacity);
-    this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
-    this.subs = new Uint8Array(capacity);
-    this.flags = new Uint8Array(capacity);
+    if (reuse !== undefined) {
+      this.kinds = reuse.kinds;
+      this.starts = reuse.starts;
+      this.ends = reuse.ends;
+      this.subs = reuse.subs;
+      this.flags = reuse.flags;
+    } else {
+      this.kinds = new Uint8Array(capacity);
+      this.starts = new Int32Array(capacity);
+      this.ends = new Int32Array(capacity);
+      this.subs = new Uint8Array(capacity);
+      this.flags = new Uint8Array(capacity);
+    }
   }
 
   private grow(): void {
@@ -618,11 +627,25 @@ class Lexer {
 /**
  * Lexes `text[from, to)` into a TokenStream whose offsets are offsets in `text` (so template
  * expressions inside strings can be lexed in place). Never throws; errors go to `sink`.
+ *
+ * When `reuse` is given, its buffers are overwritten (and grown if needed) and it is returned
+ * updated: template expressions are lexed thousands of times per file, and allocating fresh typed
+ * arrays for each would dominate the parse.
  */
-export function lex(text: string, sink: DiagSink, from = 0, to = text.length): TokenStream {
+export function lex(text: string, sink: DiagSink, from = 0, to = text.length, reuse?: TokenStream): TokenStream {
   // Real specs average well over four characters per token; the arrays grow if needed.
-  const lexer = new Lexer(text, sink, ((to - from) >> 2) + 16);
+  const lexer = new Lexer(text, sink, ((to - from) >> 2) + 16, reuse);
   lexer.run(from, to);
+  if (reuse !== undefined) {
+    reuse.kinds = lexer.kinds;
+    reuse.starts = lexer.starts;
+    reuse.ends = lexer.ends;
+    reuse.subs = lexer.subs;
+    reuse.flags = lexer.flags;
+    reuse.count = lexer.count;
+    reuse.docs = lexer.docs;
+    return reuse;
+  }
   return {
     kinds: lexer.kinds,
     starts: lexer.starts,

@@ -14,7 +14,28 @@ import type { ErrorExpr, Name } from './ast.ts';
 import type { SyntaxCode } from './codes.ts';
 import type { DiagSink } from './diag-sink.ts';
 import { lex } from './lexer.ts';
-import { FLAG_DOC, FLAG_JUNK, FLAG_NEWLINE, Kw, Tok, tokKindText } from './tokens.ts';
+import { FLAG_DOC, FLAG_JUNK, FLAG_NEWLINE, Kw, Tok, tokKindText, type TokenStream } from './tokens.ts';
+
+// A small cache of word strings, like the key cache of JSON.parse. Specs repeat the same names
+// (types, parameters, property keys) thousands of times; sharing one string per word instead of
+// slicing a new one per occurrence cuts the parser's allocations and garbage-collection time.
+// Entries are overwritten on collision, so the cache never holds more than WORD_CACHE_SIZE words.
+const WORD_CACHE_SIZE = 4096;
+const wordCache: (string | undefined)[] = new Array<string | undefined>(WORD_CACHE_SIZE).fill(undefined);
+
+/** text[start, end) as a string, reused from the cache when the same word was seen before. */
+export function internWord(text: string, start: number, end: number): string {
+  const len = end - start;
+  if (len > 32) return text.slice(start, end);
+  let h = len;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  const slot = (h ^ (h >>> 13)) & (WORD_CACHE_SIZE - 1);
+  const cached = wordCache[slot];
+  if (cached !== undefined && cached.length === len && text.startsWith(cached, start)) return cached;
+  const word = text.slice(start, end);
+  wordCache[slot] = word;
+  return word;
+}
 
 /** Brackets, types and expressions may nest this deep; deeper input is reported (AG1010). */
 export const MAX_DEPTH = 200;
@@ -47,8 +68,9 @@ export class ParserBase {
     from: number,
     to: number,
     depth: number,
+    reuse?: TokenStream,
   ) {
-    const tokens = lex(text, sink, from, to);
+    const tokens = lex(text, sink, from, to, reuse);
     this.kinds = tokens.kinds;
     this.starts = tokens.starts;
     this.ends = tokens.ends;
@@ -169,12 +191,17 @@ export class ParserBase {
     return { kind: 'ErrorExpr', start: this.prevEnd, end: this.prevEnd };
   }
 
-  /** The current Ident token as a Name, consumed. The caller has checked `tk === Tok.Ident`. */
+  /** The current Ident token as a Name, consumed. The caller has checked the token is a word. */
   protected takeName(): Name {
     const start = this.starts[this.pos]!;
     const end = this.ends[this.pos]!;
     this.next();
-    return { kind: 'Name', start, end, text: this.text.slice(start, end) };
+    return { kind: 'Name', start, end, text: internWord(this.text, start, end) };
+  }
+
+  /** The text of the current token when it is a word, shared with earlier copies of that word. */
+  protected wordText(): string {
+    return internWord(this.text, this.starts[this.pos]!, this.ends[this.pos]!);
   }
 
   /** A name if the current token is a word (and not the start of a declaration), else missing. */

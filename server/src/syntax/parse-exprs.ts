@@ -30,6 +30,7 @@ import {
   Tok,
   UNIT_MASK,
   Unit,
+  type TokenStream,
 } from './tokens.ts';
 
 /** Binding power of binary operators by token kind; 0 for tokens that are not one. */
@@ -63,6 +64,23 @@ BINARY_OP[Tok.Slash] = '/';
 
 const UNIT_NAME = ['ms', 'ms', 's', 'm', 'h', 'd'] as const;
 const UNIT_MS = [1, 1, 1000, 60_000, 3_600_000, 86_400_000];
+
+/** Reusable token buffers for template sub-parsers, one per nesting level (see parseTemplateExpr). */
+const templateBuffers: TokenStream[] = [];
+let templateLevel = 0;
+
+function emptyStream(): TokenStream {
+  const n = 64;
+  return {
+    kinds: new Uint8Array(n),
+    starts: new Int32Array(n),
+    ends: new Int32Array(n),
+    subs: new Uint8Array(n),
+    flags: new Uint8Array(n),
+    count: 0,
+    docs: undefined,
+  };
+}
 
 /** How a block is named in "Expected '}' to close …" messages. */
 export function blockOwner(kind: string, name: Name | undefined): string {
@@ -244,8 +262,9 @@ export class ExprParser extends ParserBase implements TemplateHost {
           return { kind: 'Call', start, end: this.prevEnd, callee, args };
         }
         const end = this.tokEnd();
+        const name = this.wordText();
         this.next();
-        return { kind: 'Ident', start, end, name: this.text.slice(start, end) };
+        return { kind: 'Ident', start, end, name };
       }
       case Tok.LBracket:
         return this.listLit();
@@ -507,12 +526,22 @@ export class ExprParser extends ParserBase implements TemplateHost {
   // ------------------------------------------------------------------ templates (TemplateHost)
 
   parseTemplateExpr(start: number, end: number, silent: boolean): Expr {
-    const sub = new ExprParser(this.text, this.sink, start, end, this.depth);
+    // Template parsers nest only through strings inside template expressions, so one pooled
+    // token buffer per nesting level is enough; a level's buffer is free again once its parser
+    // has returned, and nothing between the increment and the decrement can throw.
+    const level = templateLevel++;
+    let buffers = templateBuffers[level];
+    if (buffers === undefined) {
+      buffers = emptyStream();
+      templateBuffers[level] = buffers;
+    }
+    const sub = new ExprParser(this.text, this.sink, start, end, this.depth, buffers);
     sub.silent = silent;
     const expr = sub.parseExpr();
     if (sub.tok() !== Tok.EOF) {
       sub.errorHere('AG1004', `Expected '}}' after the template expression, found ${sub.describeTok()}.`);
     }
+    templateLevel--;
     return expr;
   }
 
