@@ -72,9 +72,12 @@ export interface FixtureResult {
   diagnostics: (Diagnostic & { rel: string })[];
 }
 
-/** An in-memory workspace; `extra` adds files such as prompts or datasets. */
-export function analyzeFixture(files: Map<string, string>): FixtureResult {
-  const abs = new Map([...files].map(([rel, text]) => [path.join(FIXTURE_ROOT, rel), text]));
+/**
+ * An in-memory workspace. Every `.agentgraph` file in `files` is analysed; `readable` files (such
+ * as sibling specs a fixture imports) can be read but are not analysed themselves.
+ */
+export function analyzeFixture(files: Map<string, string>, readable: Map<string, string> = new Map()): FixtureResult {
+  const abs = new Map([...readable, ...files].map(([rel, text]) => [path.join(FIXTURE_ROOT, rel), text]));
   const program = new Program({ readFile: (p) => abs.get(p) }, FIXTURE_ROOT);
   const analyses = new Map<string, Analysis>();
   const diagnostics: FixtureResult['diagnostics'] = [];
@@ -140,8 +143,7 @@ export function annotate(text: string, exps: Expectation[], withMessages = true)
 export function checkFixture(fixturePath: string, extraFiles: Map<string, string> = new Map()): { problems: string[]; result: FixtureResult } {
   const raw = readFileSync(fixturePath, 'utf8');
   const files = splitFixture(raw, path.basename(fixturePath));
-  for (const [k, v] of extraFiles) if (!files.has(k)) files.set(k, v);
-  const result = analyzeFixture(files);
+  const result = analyzeFixture(files, extraFiles);
   const expected: Expectation[] = [];
   for (const [rel, text] of files) expected.push(...parseExpectations(rel, text));
   const actual = result.diagnostics.map((d) => toExpectation(d, files.get(d.rel) ?? ''));

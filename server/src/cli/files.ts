@@ -1,8 +1,12 @@
 // Expands the paths given on the command line into the `.agentgraph` files to check: files are
 // taken as they are, folders are searched recursively (skipping node_modules and dot-folders such
 // as .git), and the result is de-duplicated and sorted so output is the same on every machine.
+// A folder may hold an `.agentgraphignore` file: one folder or file name (relative to that folder)
+// per line, `#` comments; those are skipped when a parent folder is expanded, but a path named on
+// the command line is always checked. examples/ uses it so `check examples` covers the real
+// architectures while `check examples/broken` still shows every deliberate mistake.
 
-import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 
 export const SPEC_EXTENSION = '.agentgraph';
@@ -70,7 +74,9 @@ function walk(dir: string, out: string[], seen: Set<string>): void {
     return; // An unreadable folder holds nothing we can check.
   }
   entries.sort((a, b) => compare(a.name, b.name));
+  const ignored = ignoredNames(dir);
   for (const e of entries) {
+    if (ignored.has(e.name)) continue;
     const full = path.join(dir, e.name);
     let isDir = e.isDirectory();
     let isFile = e.isFile();
@@ -89,4 +95,22 @@ function walk(dir: string, out: string[], seen: Set<string>): void {
       out.push(full);
     }
   }
+}
+
+export const IGNORE_FILE = '.agentgraphignore';
+
+/** Names listed in a folder's `.agentgraphignore` (trailing slashes and comments removed). */
+function ignoredNames(dir: string): Set<string> {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, IGNORE_FILE), 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set(
+    text
+      .split(/\r?\n/)
+      .map((l) => l.replace(/#.*$/, '').trim().replace(/^\.\//, '').replace(/\/+$/, ''))
+      .filter(Boolean),
+  );
 }
