@@ -77,16 +77,32 @@ export function backoffDelays(r: RetryInfo): number {
   return total;
 }
 
-/** Estimated prompt tokens of one agent call before any tool round. */
+const promptTokenCache = new WeakMap<AgentInfo, number>();
+const schemaTokenCache = new WeakMap<Ty, number>();
+
+/** Tokens of a type's JSON Schema as sent to a model; types are shared objects, so this is cached. */
+function schemaTokens(t: Ty): number {
+  let n = schemaTokenCache.get(t);
+  if (n === undefined) {
+    n = estimateTokens(JSON.stringify(toJsonSchema(t)));
+    schemaTokenCache.set(t, n);
+  }
+  return n;
+}
+
+/** Estimated prompt tokens of one agent call before any tool round (computed once per agent). */
 export function promptTokens(a: AgentInfo): number {
+  const cached = promptTokenCache.get(a);
+  if (cached !== undefined) return cached;
   let n = 0;
   for (const p of [a.prompt, a.system]) {
     if (!p) continue;
     n += Math.ceil(p.literalChars / 4);
     for (const t of p.refTypes) n += typeTokens(t);
   }
-  for (const t of a.tools) n += estimateTokens(JSON.stringify(toJsonSchema(t.inputTy))) + estimateTokens(t.description ?? '') + 10;
-  n += estimateTokens(JSON.stringify(toJsonSchema(a.output)));
+  for (const t of a.tools) n += schemaTokens(t.inputTy) + estimateTokens(t.description ?? '') + 10;
+  n += schemaTokens(a.output);
+  promptTokenCache.set(a, n);
   return n;
 }
 

@@ -502,8 +502,9 @@ export class Declarations {
     const v = p.value;
     const scope = paramScope(params);
     if (v.kind === 'StringLit') {
-      if (sym.file === this.ctx.file) this.templates(v, scope);
-      return { text: v.value, source: 'inline', ...this.measure(v.value, v.templates.map((t) => t.expr), scope) };
+      const refTypes = this.templates(v, scope, sym.file === this.ctx.file);
+      const refChars = v.templates.reduce((n, t) => n + (t.expr.end - t.expr.start) + 4, 0);
+      return { text: v.value, source: 'inline', literalChars: Math.max(0, v.value.length - refChars), refTypes };
     }
     if (v.kind === 'Call' && v.callee.text === 'file') {
       const arg = v.args[0]?.value;
@@ -538,12 +539,22 @@ export class Declarations {
     return { literalChars: Math.max(0, text.length - refChars), refTypes };
   }
 
-  /** Checks `{{ }}` references; their mistakes get the template code so they stand out. */
-  private templates(s: StringLit, scope: ReturnType<typeof paramScope>): void {
+  /**
+   * Types `{{ }}` references (their types size the worst-case prompt) and, when `report` is set,
+   * reports their mistakes with the template code so they stand out.
+   */
+  private templates(s: StringLit, scope: ReturnType<typeof paramScope>, report: boolean): Ty[] {
+    if (s.templates.length === 0) return [];
+    if (!report) {
+      const quiet: Ctx = { ...this.ctx, report: () => {}, refs: [] };
+      const checker = new ExprChecker(quiet, scope);
+      return s.templates.map((t) => checker.check(t.expr));
+    }
+    const types: Ty[] = [];
     const checker = new ExprChecker(this.ctx, scope);
     for (const t of s.templates) {
       const before = this.ctx.diagnostics.length;
-      checker.check(t.expr);
+      types.push(checker.check(t.expr));
       const written = this.ctx.unit.text.slice(t.expr.start, t.expr.end);
       for (let i = before; i < this.ctx.diagnostics.length; i++) {
         const d = this.ctx.diagnostics[i]!;
@@ -553,6 +564,7 @@ export class Declarations {
         }
       }
     }
+    return types;
   }
 
   /** Templates in a prompt file are reported at the file("…") argument, naming the line. */
