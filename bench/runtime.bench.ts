@@ -154,7 +154,7 @@ function ourRunners(): Record<ShapeName, Runner> {
   const provider = instantProvider();
   const runner = (shape: ShapeName): Runner => async (i) => {
     const events: RunEvent[] = [];
-    const r = await runGraph({ ir, graph: GRAPH_OF[shape], input: { text: `ticket ${i}` }, provider, clock: realClock, seed: i, runId: `bench-${i}`, onEvent: (e) => events.push(e), env: {} });
+    const r = await runGraph({ ir, graph: GRAPH_OF[shape], input: { text: `ticket ${i}` }, provider, clock: realClock, seed: i, runId: `bench-${i}`, onEvent: (e) => events.push(e) });
     if (r.outcome !== 'succeeded' || events.length === 0) throw new Error(`${shape} run ${i}: ${r.outcome} ${r.error?.message ?? 'no trace events'}`);
     return r.output;
   };

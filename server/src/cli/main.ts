@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkCommand } from './check-command.ts';
 import { irCommand } from './ir-command.ts';
+import { runCommand } from './run-command.ts';
+import { exportTraceCommand } from './export-trace-command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
@@ -52,6 +54,8 @@ export interface Command {
 export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   [checkCommand.name, checkCommand],
   [irCommand.name, irCommand],
+  [runCommand.name, runCommand],
+  [exportTraceCommand.name, exportTraceCommand],
 ]);
 const PLANNED = ['run', 'eval', 'diagram', 'export', 'export-trace'];
 

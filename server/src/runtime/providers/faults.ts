@@ -16,6 +16,9 @@
 //
 // Example: `classify:timeout@1,*:429=500@0.2,write/smart:5xx` — classify's first attempt times out,
 // every call has a 20% chance of a 429 with Retry-After 500 ms, `write` always fails on `smart`.
+//
+// Background rates for every call are items without a target: `KIND=RATE`, e.g.
+// `rate_limit=0.2,invalid_output=0.1,error=5%` (`error` is any retryable failure).
 
 import { ProviderError, type ModelRequest } from '../provider.ts';
 import type { Rng } from './simulated-values.ts';
@@ -180,8 +183,20 @@ const KINDS: Record<string, { kind: FaultKind; status?: number }> = {
 /** Parses a `--faults` spec (see the header); throws an Error naming the bad item. */
 export function parseFaultSpec(spec: string): FaultPlan {
   const faults: TargetedFault[] = [];
+  const plan: FaultPlan = {};
   for (const raw of spec.split(/[,;\s]+/).filter(Boolean)) {
-    const m = /^([^:]+):([a-z_0-9]+)(?:=(\d+(?:\.\d+)?)(ms|s)?)?(?:@([0-9.|%-]+))?(?:x(\d+))?$/i.exec(raw);
+    const g = /^([a-z_0-9]+)=(\d*\.?\d+)(%?)$/i.exec(raw);
+    if (g && !raw.includes(':')) {
+      const rate = Number(g[2]) / (g[3] ? 100 : 1);
+      if (!(rate >= 0 && rate <= 1)) throw new Error(`bad fault "${raw}": a rate must be within 0..1`);
+      const key = g[1]!.toLowerCase();
+      const field = RATE_FIELDS[key];
+      if (field) plan[field] = rate;
+      else if (KINDS[key]) faults.push({ agent: '*', kind: KINDS[key].kind, ...(KINDS[key].status !== undefined ? { status: KINDS[key].status } : {}), rate });
+      else throw new Error(`bad fault "${raw}": unknown kind "${g[1]}" (rate_limit, timeout, server, malformed, invalid_output, error, …)`);
+      continue;
+    }
+    const m = /^([^:]+):([a-z_0-9]+?)(?:=(\d+(?:\.\d+)?)(ms|s)?)?(?:@([0-9.|%-]+))?(?:x(\d+))?$/i.exec(raw);
     if (!m) throw new Error(`bad fault "${raw}": expected TARGET:KIND[=ARG][@WHEN][xTIMES], e.g. classify:timeout@1`);
     const [, target, kindText, argText, argUnit, when, times] = m;
     const kind = KINDS[kindText!.toLowerCase()] ?? (/^5\d\d$/.test(kindText!) ? { kind: 'server' as const, status: Number(kindText) } : undefined);
@@ -208,8 +223,23 @@ export function parseFaultSpec(spec: string): FaultPlan {
     if (times !== undefined) f.times = Number(times);
     faults.push(f);
   }
-  return { faults };
+  return { ...plan, faults };
 }
+
+const RATE_FIELDS: Record<string, keyof FaultRates> = {
+  error: 'errorRate',
+  errors: 'errorRate',
+  rate_limit: 'rateLimitRate',
+  '429': 'rateLimitRate',
+  timeout: 'timeoutRate',
+  server: 'serverErrorRate',
+  '5xx': 'serverErrorRate',
+  '500': 'serverErrorRate',
+  malformed: 'malformedJsonRate',
+  malformed_json: 'malformedJsonRate',
+  invalid: 'invalidOutputRate',
+  invalid_output: 'invalidOutputRate',
+};
 
 function parseAttempts(when: string, raw: string): number[] {
   const out: number[] = [];

@@ -49,12 +49,12 @@ export function loadFixtures(file: string): FixtureFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read fixtures ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read fixtures ${file}: ${(e as Error).message}`, { cause: e });
   }
   try {
     return parseFixtures(JSON.parse(text));
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 

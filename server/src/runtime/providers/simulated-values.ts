@@ -108,8 +108,9 @@ function objectValue(schema: Schema, ctx: GenContext, depth: number): Record<str
 }
 
 function arrayValue(schema: Schema, ctx: GenContext, name: string, depth: number): unknown[] {
-  const min = typeof schema.minItems === 'number' ? Math.max(0, Math.ceil(schema.minItems)) : depth >= MAX_DEPTH ? 0 : 1;
-  const max = typeof schema.maxItems === 'number' ? Math.floor(schema.maxItems) : Math.max(min, depth >= MAX_DEPTH ? min : 3);
+  const maxItems = typeof schema.maxItems === 'number' ? Math.max(0, Math.floor(schema.maxItems)) : undefined;
+  const min = typeof schema.minItems === 'number' ? Math.max(0, Math.ceil(schema.minItems)) : Math.min(depth >= MAX_DEPTH ? 0 : 1, maxItems ?? 1);
+  const max = maxItems ?? Math.max(min, depth >= MAX_DEPTH ? min : 3);
   const n = max <= min ? min : int(ctx.rng, min, Math.min(max, Math.max(min, 3)));
   const itemName = singular(name);
   const out: unknown[] = [];
@@ -209,8 +210,10 @@ export function fromSource(name: string, source: string | undefined): string | u
       return json[1];
     }
   }
-  const plain = new RegExp(`\\b${esc}\\s*[:=]\\s*([^\\n,;{}"]+)`, 'i').exec(source);
-  const v = plain?.[1]?.trim();
+  // Identifiers, URLs, dates and emails are one token; other values run to the end of the clause.
+  const oneToken = /(^|_)ids?$|url|link|email|date|_on$|_at$/.test(name);
+  const plain = new RegExp(`\\b${esc}\\s*[:=]\\s*(${oneToken ? '[^\\s,;{}"]+' : '[^\\n,;{}"]+'})`, 'i').exec(source);
+  const v = plain?.[1]?.trim().replace(/[.)\]]+$/, '');
   if (v) return v;
   // A search-like parameter gets the request's own words.
   if (/^(query|q|question|search|topic|text)$/.test(name)) {

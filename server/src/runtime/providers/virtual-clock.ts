@@ -4,6 +4,10 @@
 // clock jumps to the earliest wake time and resumes exactly the sleepers due then. Two branches
 // that each wait 300 ms therefore finish at t+300, not t+600, and a run with minutes of model
 // latency completes in milliseconds while its trace shows realistic timings.
+//
+// Only pair it with work that waits on this clock (the simulated provider): while real I/O is in
+// flight the clock still jumps to the next sleeper, so a real HTTP call raced against a virtual
+// timeout would lose at once. Real providers use `realClock`.
 
 import type { Clock } from '../provider.ts';
 

@@ -1,0 +1,526 @@
+// The graph scheduler. A run starts by firing the `start` edges; every edge that fires activates
+// its target with arguments evaluated at that moment (or ends the run with `end(expr)`). Node
+// executions ("tasks") wait in a ready queue and run at most `concurrency` at a time; a fan-out
+// `for v in list` activates one task per element and counts as finished once all are, with the
+// list of outputs (in input order) as its value. Activations of a node that is still running wait
+// for it, so a node's output and inputs always belong to one execution. Failures go to the node's
+// supervisor; when nothing is left to run and `end` was not reached, the run fails as a dead end.
+
+import type { EdgeIR, GraphIR, NodeIR } from '../ir/schema.ts';
+import type { BudgetScope } from './budget.ts';
+import type { RunContext } from './context.ts';
+import { CancelledError, GraphTimeoutError, NodeFailedError, RuntimeError, isStop, messageOf } from './errors.ts';
+import { EvalError, evaluate, truthy, withVars, type Scope } from './evaluate.ts';
+import { askHuman } from './human-wait.ts';
+import { nodeSpanAttributes, performNode, type NodeCall } from './nodes.ts';
+import { canonicalJson, sha256 } from './random.ts';
+import { START, buildRoutes, chooseEdges, explainIdle, explainNoRoute, type RouteTable } from './routing.ts';
+import { check } from './schemas.ts';
+import { Supervision, type SupervisionDecision } from './supervisor.ts';
+import type { Span } from './trace.ts';
+
+type TargetIRT = EdgeIR['to'][number];
+
+// Abort reasons for work still running when a graph finishes (made once: errors are costly).
+const RUN_ENDED = new CancelledError('the run reached end');
+const RUN_FAILED = new CancelledError('the run failed');
+type Args = Record<string, unknown>;
+
+interface NodeRun {
+  node: NodeIR;
+  /** Activation number of this node in this graph execution (for checkpoint keys). */
+  k: number;
+  restarts: number;
+  mapped: boolean;
+  items: Args[];
+  tasks: Task[];
+  results: unknown[];
+  remaining: number;
+  span?: Span;
+  edge?: EdgeIR;
+  done: boolean;
+  restartReason?: string;
+}
+
+interface Task {
+  run: NodeRun;
+  index: number;
+  restarts: number;
+  state: 'ready' | 'running' | 'done' | 'failed' | 'cancelled';
+  controller: AbortController;
+  restartReason?: string;
+}
+
+export interface GraphRunOptions {
+  ctx: RunContext;
+  graph: GraphIR;
+  input: Args;
+  parentSpan: Span;
+  budget: BudgetScope;
+  /** Prefix of this execution's checkpoint keys ('' for the run's graph). */
+  keyPrefix: string;
+  signal: AbortSignal;
+}
+
+export interface GraphRunResult {
+  output: unknown;
+  escalated: boolean;
+  outputs: Map<string, unknown>;
+  visited: Set<string>;
+}
+
+export class GraphExecution {
+  private readonly ctx: RunContext;
+  private readonly graph: GraphIR;
+  private readonly routes: RouteTable;
+  private readonly nodes: Map<string, NodeIR>;
+  private readonly supervision: Supervision;
+  private readonly outputs = new Map<string, unknown>();
+  private readonly inputs = new Map<string, unknown>();
+  private readonly visited = new Set<string>();
+  private readonly vars: Map<string, unknown>;
+  private readonly fires = new Map<number, number>();
+  private readonly joinDone = new Map<string, Set<string>>();
+  private readonly activations = new Map<string, number>();
+  private readonly active = new Map<string, NodeRun>();
+  private readonly parked = new Map<string, NodeRun[]>();
+  private readonly last = new Map<string, NodeRun>();
+  private readonly deadEnds: string[] = [];
+  private ready: Task[] = [];
+  private inFlight = 0;
+  private pendingOps = 0;
+  private finished = false;
+  private escalated = false;
+  private outcome?: { ok: true; output: unknown } | { ok: false; error: unknown };
+  private settle!: { resolve: (r: GraphRunResult) => void; reject: (e: unknown) => void };
+  private readonly controller = new AbortController();
+  private readonly deadline?: number;
+
+  constructor(private readonly o: GraphRunOptions) {
+    this.ctx = o.ctx;
+    this.graph = o.graph;
+    this.routes = buildRoutes(o.graph);
+    this.nodes = new Map(o.graph.nodes.map((n) => [n.name, n]));
+    this.supervision = new Supervision(o.graph.supervisors);
+    this.vars = new Map(Object.entries(o.input));
+    if (o.graph.timeoutMs !== undefined) this.deadline = this.ctx.clock.now() + o.graph.timeoutMs;
+  }
+
+  /** Node outputs and visited nodes so far (for the result of a run that did not succeed). */
+  state(): { outputs: Map<string, unknown>; visited: Set<string> } {
+    return { outputs: this.outputs, visited: this.visited };
+  }
+
+  private get scope(): Scope {
+    return { vars: this.vars, outputs: this.outputs, inputs: this.inputs, visited: this.visited };
+  }
+
+  private costSoFar(): number {
+    return this.o.budget.root().totals.costUsd;
+  }
+
+  run(): Promise<GraphRunResult> {
+    return new Promise<GraphRunResult>((resolve, reject) => {
+      this.settle = { resolve, reject };
+      const signal = this.o.signal;
+      // A stop from outside (a budget, an end elsewhere) passes its reason on; otherwise cancelled.
+      const onAbort = () => this.stop(signal.reason instanceof Error && isStop(signal.reason) ? signal.reason : new CancelledError());
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.controller.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
+      this.guard(() => {
+        if (!this.routeFrom(START)) this.deadEnds.push(explainNoRoute(START, this.routes.bySource.get(START), this.fires));
+      });
+      this.pump();
+    });
+  }
+
+  /** Runs a scheduler step; an unexpected exception (a bad expression) fails the run. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.stop(err instanceof EvalError ? new RuntimeError('expression', err.message) : err);
+    }
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  private routeFrom(key: string): boolean {
+    const edges = this.routes.bySource.get(key) ?? [];
+    const chosen = chooseEdges(edges, this.fires, (e) => truthy(evaluate(e.when!, this.scope)));
+    for (const e of chosen) this.fire(e);
+    return chosen.length > 0;
+  }
+
+  private onNodeFinished(node: string): void {
+    const keys = this.routes.sourcesOf.get(node) ?? [];
+    let firedOwn = false;
+    let inJoin = false;
+    for (const key of keys) {
+      const edges = this.routes.bySource.get(key)!;
+      if (edges[0]!.join) {
+        inJoin = true;
+        const done = this.joinDone.get(key) ?? new Set<string>();
+        done.add(node);
+        this.joinDone.set(key, done);
+        if (!edges[0]!.from.every((m) => done.has(m))) continue;
+        this.joinDone.set(key, new Set());
+        this.routeFrom(key);
+      } else if (this.routeFrom(key)) firedOwn = true;
+    }
+    const ownEdges = this.routes.bySource.get(node);
+    if (!firedOwn && (ownEdges || !inJoin)) this.deadEnds.push(explainNoRoute(node, ownEdges, this.fires));
+  }
+
+  private fire(e: EdgeIR): void {
+    if (this.finished) return;
+    this.fires.set(e.id, (this.fires.get(e.id) ?? 0) + 1);
+    this.ctx.tracer.emit({ type: 'edge_fired', edge: e.id, from: e.from, to: e.to.map((t) => t.node), range: e.range });
+    for (const t of e.to) {
+      if (t.node === 'end') {
+        this.end(t.result ? evaluate(t.result, this.scope) : null);
+        return;
+      }
+      this.activate(t.node, this.argsOf(t), !!t.forEach, e);
+    }
+  }
+
+  private evalArgs(t: TargetIRT, scope: Scope): Args {
+    return Object.fromEntries(t.args.map((a) => [a.param, evaluate(a.value, scope)]));
+  }
+
+  private argsOf(t: TargetIRT): Args[] {
+    if (!t.forEach) return [this.evalArgs(t, this.scope)];
+    const list = evaluate(t.forEach.list, this.scope);
+    const items = Array.isArray(list) ? list : [];
+    // The checker bounds the width; at run time a longer list is cut to the declared maximum.
+    return items.slice(0, t.forEach.max).map((v) => this.evalArgs(t, withVars(this.scope, { [t.forEach!.variable]: v })));
+  }
+
+  // ---------------------------------------------------------------- activation and scheduling
+
+  private activate(name: string, items: Args[], mapped: boolean, edge?: EdgeIR): void {
+    const node = this.nodes.get(name);
+    if (!node) throw new RuntimeError('internal', `graph ${this.graph.name} has no node '${name}'`);
+    const k = (this.activations.get(name) ?? 0) + 1;
+    this.activations.set(name, k);
+    const run: NodeRun = { node, k, restarts: 0, mapped, items, tasks: [], results: [], remaining: items.length, edge, done: false };
+    if (this.active.has(name)) {
+      const q = this.parked.get(name) ?? [];
+      q.push(run);
+      this.parked.set(name, q);
+      this.ctx.tracer.emit({ type: 'node_status', node: name, status: 'queued', costUsd: this.costSoFar() });
+      return;
+    }
+    this.start(run);
+  }
+
+  private start(run: NodeRun): void {
+    const name = run.node.name;
+    this.active.set(name, run);
+    if (run.mapped) {
+      run.span = this.ctx.tracer.start('node', name, this.o.parentSpan, {
+        ...this.nodeAttributes(run),
+        'agentgraph.fan_out': run.items.length,
+      });
+    }
+    run.tasks = run.items.map((_, index) => this.newTask(run, index, run.restarts, run.restartReason));
+    for (const t of run.tasks) this.enqueue(t);
+    if (run.items.length === 0) this.complete(run);
+  }
+
+  private newTask(run: NodeRun, index: number, restarts: number, restartReason?: string): Task {
+    const controller = new AbortController();
+    return { run, index, restarts, state: 'ready', controller, restartReason };
+  }
+
+  private enqueue(t: Task): void {
+    this.ready.push(t);
+    this.ctx.tracer.emit({ type: 'node_status', node: t.run.node.name, instance: t.run.mapped ? t.index : undefined, status: 'queued', costUsd: this.costSoFar() });
+  }
+
+  private pump(): void {
+    while (!this.finished && this.inFlight < this.graph.concurrency && this.ready.length > 0) {
+      const t = this.ready.shift()!;
+      if (t.state !== 'ready') continue;
+      void this.execute(t);
+    }
+    this.checkIdle();
+  }
+
+  private async execute(t: Task): Promise<void> {
+    this.inFlight++;
+    t.state = 'running';
+    let output: unknown;
+    let error: unknown;
+    let failed = false;
+    try {
+      output = await this.runTask(t);
+    } catch (err) {
+      failed = true;
+      error = err;
+    }
+    this.inFlight--;
+    // A cancelled task (restarted, or the run already ended) has nothing more to say.
+    const state = t.state as Task['state'];
+    if (state === 'cancelled' || this.finished) {
+      /* ignored */
+    } else if (failed) this.guard(() => this.onTaskFailed(t, error));
+    else this.guard(() => this.onTaskDone(t, output));
+    this.pump();
+    this.maybeSettle();
+  }
+
+  /** `prefix/node#activation[.rRestarts][[index]]`; the base key leaves the restart count out. */
+  private stepKey(t: Task): { key: string; base: string } {
+    const r = t.run;
+    const head = `${this.o.keyPrefix}${r.node.name}#${r.k}`;
+    const index = r.mapped ? `[${t.index}]` : '';
+    return { key: `${head}${t.restarts ? `.r${t.restarts}` : ''}${index}`, base: `${head}${index}` };
+  }
+
+  private nodeAttributes(run: NodeRun): Record<string, unknown> {
+    return nodeSpanAttributes(this.graph.name, run.node, run.k, run.edge);
+  }
+
+  private async runTask(t: Task): Promise<unknown> {
+    const { ctx } = this;
+    const run = t.run;
+    const name = run.node.name;
+    const label = run.mapped ? `${name}[${t.index}]` : name;
+    const args = run.items[t.index]!;
+    const span = ctx.tracer.start('node', label, run.mapped ? run.span : this.o.parentSpan, {
+      ...this.nodeAttributes(run),
+      'agentgraph.instance': run.mapped ? t.index : undefined,
+      'agentgraph.restart': t.restarts || undefined,
+      'agentgraph.restart_reason': t.restartReason,
+      'agentgraph.input': args,
+    });
+    // The task's own controller also follows the graph's, with one listener instead of a merge.
+    const signal = t.controller.signal;
+    const graphSignal = this.controller.signal;
+    const follow = () => t.controller.abort(graphSignal.reason);
+    if (graphSignal.aborted) follow();
+    else graphSignal.addEventListener('abort', follow, { once: true });
+    const dispose = () => graphSignal.removeEventListener('abort', follow);
+    ctx.tracer.emit({ type: 'node_status', node: name, instance: run.mapped ? t.index : undefined, status: 'running', costUsd: this.costSoFar() });
+    try {
+      const { key, base } = this.stepKey(t);
+      const inputHash = sha256(canonicalJson(args)).slice(0, 32);
+      const replay = ctx.checkpoint.replay(key, base, inputHash);
+      let output: unknown;
+      if (replay) {
+        span.set('agentgraph.replayed', true);
+        output = replay.output;
+      } else {
+        if (this.deadline !== undefined && ctx.clock.now() >= this.deadline) throw new GraphTimeoutError(`graph ${this.graph.name} exceeded its timeout of ${this.graph.timeoutMs} ms`);
+        this.o.budget.beginStep(run.node.kind !== 'graph');
+        ctx.tracer.emit({ type: 'budget', totals: this.o.budget.snapshot(), limits: this.o.budget.limits });
+        const call: NodeCall = { ctx, node: run.node, label, args, span, budget: this.o.budget, signal, deadline: this.deadline, key };
+        output = await performNode(call, (graph, input, c, budget) => this.runSubgraph(graph, input, c, budget));
+        if ((t.state as Task['state']) === 'cancelled') throw new CancelledError('restarted');
+        ctx.checkpoint.recordStep(key, { node: name, inputHash, output, base, session: ctx.checkpoint.state.sessions });
+      }
+      span.set('agentgraph.output', output).end();
+      ctx.tracer.emit({ type: 'node_status', node: name, instance: run.mapped ? t.index : undefined, status: 'succeeded', costUsd: this.costSoFar() });
+      return output;
+    } catch (err) {
+      const cancelled = t.state === 'cancelled' || isStop(err) || this.finished;
+      span.end(cancelled ? 'cancelled' : 'error', messageOf(err));
+      const status = cancelled ? 'skipped' : 'failed';
+      ctx.tracer.emit({ type: 'node_status', node: name, instance: run.mapped ? t.index : undefined, status, costUsd: this.costSoFar(), error: messageOf(err) });
+      throw err;
+    } finally {
+      dispose();
+    }
+  }
+
+  private async runSubgraph(graph: GraphIR, input: Args, c: NodeCall, budget: BudgetScope): Promise<unknown> {
+    const sub = new GraphExecution({ ctx: this.ctx, graph, input, parentSpan: c.span, budget, keyPrefix: `${c.key}/`, signal: c.signal });
+    const r = await sub.run();
+    if (r.escalated) c.span.set('agentgraph.escalated', true);
+    return r.output;
+  }
+
+  private onTaskDone(t: Task, output: unknown): void {
+    t.state = 'done';
+    const run = t.run;
+    run.results[t.index] = output;
+    run.remaining--;
+    if (run.remaining === 0 && !run.done) this.complete(run);
+  }
+
+  private complete(run: NodeRun): void {
+    const name = run.node.name;
+    run.done = true;
+    this.outputs.set(name, run.mapped ? [...run.results] : run.results[0]);
+    this.inputs.set(name, run.mapped ? run.items : run.items[0]);
+    this.visited.add(name);
+    this.last.set(name, run);
+    if (this.active.get(name) === run) this.active.delete(name);
+    if (run.span) {
+      run.span.set('agentgraph.output', run.results).end();
+      this.ctx.tracer.emit({ type: 'node_status', node: name, status: 'succeeded', costUsd: this.costSoFar() });
+    }
+    this.onNodeFinished(name);
+    this.unpark(name);
+  }
+
+  private unpark(name: string): void {
+    if (this.finished || this.active.has(name)) return;
+    const next = this.parked.get(name)?.shift();
+    if (next) this.start(next);
+  }
+
+  // ---------------------------------------------------------------- failures and supervision
+
+  private onTaskFailed(t: Task, err: unknown): void {
+    t.state = 'failed';
+    if (isStop(err)) return this.stop(err);
+    const name = t.run.node.name;
+    const decision = this.supervision.onFailure(name, this.ctx.clock.now());
+    this.applyDecision(decision, t, err);
+  }
+
+  private applyDecision(d: SupervisionDecision, t: Task, err: unknown): void {
+    const name = t.run.node.name;
+    if (d.kind === 'fail') {
+      const e = new NodeFailedError(name, err);
+      if (this.supervision.supervises(name)) e.message += ` (${d.reason})`;
+      return this.stop(e);
+    }
+    if (d.kind === 'escalate') return this.escalate(d, name, err);
+    const reason = `${d.strategy} restart ${d.restartCount} by supervisor ${d.supervisor} after '${d.failed}' failed: ${messageOf(err)}`;
+    for (const n of d.nodes) this.restartNode(n, t, d.strategy === 'one_for_one', reason);
+  }
+
+  private cancelTask(t: Task): void {
+    if (t.state === 'done' || t.state === 'failed' || t.state === 'cancelled') return;
+    const wasRunning = t.state === 'running';
+    t.state = 'cancelled';
+    if (wasRunning) t.controller.abort(new CancelledError('stopped by its supervisor'));
+    else this.ctx.tracer.emit({ type: 'node_status', node: t.run.node.name, instance: t.run.mapped ? t.index : undefined, status: 'skipped', costUsd: this.costSoFar() });
+  }
+
+  private restartNode(name: string, failed: Task, onlyFailedInstance: boolean, reason: string): void {
+    const run = this.active.get(name);
+    if (run && run === failed.run && run.mapped && onlyFailedInstance) {
+      // One branch of a fan-out failed: redo that branch alone.
+      const t = this.newTask(run, failed.index, failed.restarts + 1, reason);
+      run.tasks[failed.index] = t;
+      this.enqueue(t);
+      return;
+    }
+    if (run) {
+      for (const t of run.tasks) this.cancelTask(t);
+      const restarts = Math.max(...run.tasks.map((t) => t.restarts)) + 1;
+      run.results = [];
+      run.remaining = run.items.length;
+      run.tasks = run.items.map((_, i) => this.newTask(run, i, restarts, reason));
+      for (const t of run.tasks) this.enqueue(t);
+      return;
+    }
+    const prev = this.last.get(name);
+    if (!prev) return; // Never started: nothing to restart; it runs when its edges fire.
+    // A finished child restarts too; its earlier completion no longer counts towards joins.
+    for (const done of this.joinDone.values()) done.delete(name);
+    const restarts = Math.max(0, ...prev.tasks.map((t) => t.restarts)) + 1;
+    const again: NodeRun = { ...prev, restarts, restartReason: reason, tasks: [], results: [], remaining: prev.items.length, span: undefined, done: false };
+    // It runs again with the arguments of its last execution, before any newer activation.
+    this.parked.set(name, [again, ...(this.parked.get(name) ?? [])]);
+    this.unpark(name);
+  }
+
+  /** Stops the supervised children and hands over to the escalation target. */
+  private escalate(d: Extract<SupervisionDecision, { kind: 'escalate' }>, failedNode: string, err: unknown): void {
+    for (const child of d.children) {
+      const run = this.active.get(child);
+      if (run) {
+        for (const t of run.tasks) this.cancelTask(t);
+        this.active.delete(child);
+      }
+      this.parked.delete(child);
+    }
+    this.ready = this.ready.filter((t) => t.state === 'ready');
+    this.escalated = true;
+    // The target gets the graph's inputs by name; parameters the graph does not have are null.
+    const target = d.target;
+    const params = this.ctx.ir.paramsOf(target);
+    const input: Args = Object.fromEntries(params.map((p) => [p.name, this.vars.has(p.name) ? this.vars.get(p.name) : null]));
+    this.o.parentSpan.set('agentgraph.escalated_to', target);
+    if (this.nodes.has(target)) {
+      // The target is part of this graph: the run continues from its outgoing edges.
+      this.activate(target, [input], false);
+      return;
+    }
+    this.pendingOps++;
+    const span = this.ctx.tracer.start('escalation', `escalate ${target}`, this.o.parentSpan, {
+      'agentgraph.supervisor': d.supervisor,
+      'agentgraph.escalation.target': target,
+      'agentgraph.escalation.failed_node': failedNode,
+      'agentgraph.escalation.reason': messageOf(err),
+    });
+    const work = this.ctx.ir.hasHuman(target)
+      ? askHuman(this.ctx, { kind: 'escalation', human: this.ctx.ir.human(target), node: failedNode, input, parent: span, budget: this.o.budget, signal: this.controller.signal })
+      : new GraphExecution({ ...this.o, graph: this.ctx.ir.graph(target), input, parentSpan: span, keyPrefix: `${this.o.keyPrefix}escalate:${target}/`, signal: this.controller.signal })
+          .run()
+          .then((r) => r.output);
+    work.then(
+      (out) => {
+        span.set('agentgraph.output', out).end();
+        this.pendingOps--;
+        this.guard(() => this.end(out));
+        this.maybeSettle();
+      },
+      (e: unknown) => {
+        span.end(isStop(e) ? 'cancelled' : 'error', messageOf(e));
+        this.pendingOps--;
+        this.stop(isStop(e) ? e : new NodeFailedError(target, e));
+        this.maybeSettle();
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------- ending
+
+  private end(value: unknown): void {
+    if (this.finished) return;
+    const c = check(this.graph.output, value);
+    if (!c.ok) return this.stop(new RuntimeError('invalid_output', `the result of graph ${this.graph.name} does not match its result type: ${c.issues.join('; ')}`));
+    this.finish({ ok: true, output: c.value });
+  }
+
+  private stop(err: unknown): void {
+    if (this.finished) return;
+    this.finish({ ok: false, error: err });
+  }
+
+  private finish(outcome: NonNullable<GraphExecution['outcome']>): void {
+    this.finished = true;
+    this.outcome = outcome;
+    for (const t of this.ready) this.cancelTask(t);
+    this.ready = [];
+    for (const run of this.active.values()) for (const t of run.tasks) this.cancelTask(t);
+    const reason = outcome.ok ? RUN_ENDED : outcome.error instanceof Error && isStop(outcome.error) ? outcome.error : RUN_FAILED;
+    this.controller.abort(reason);
+    this.maybeSettle();
+  }
+
+  private checkIdle(): void {
+    if (this.finished || this.inFlight > 0 || this.ready.length > 0 || this.pendingOps > 0) return;
+    const { message, node } = explainIdle(this.graph.name, this.deadEnds, this.joinDone);
+    const err = new RuntimeError('dead_end', message);
+    err.node = node;
+    this.stop(err);
+  }
+
+  private maybeSettle(): void {
+    if (!this.finished || this.inFlight > 0 || this.pendingOps > 0 || !this.outcome) return;
+    const o = this.outcome;
+    this.outcome = undefined;
+    if (o.ok) this.settle.resolve({ output: o.output, escalated: this.escalated, outputs: this.outputs, visited: this.visited });
+    else this.settle.reject(o.error);
+  }
+}
+
