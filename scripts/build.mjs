@@ -8,8 +8,14 @@ const entries = [
   { in: 'server/src/cli/main.ts', out: 'dist/cli.js', platform: 'node' },
   { in: 'server/src/lsp/main.ts', out: 'dist/server.js', platform: 'node' },
   { in: 'client/src/extension.ts', out: 'dist/client.js', platform: 'node', external: ['vscode'] },
+  // The language client library, loaded by dist/client.js right after activation (keeps activation fast).
+  { in: 'client/src/language-client.ts', out: 'dist/client-lsp.js', platform: 'node', external: ['vscode'] },
 ];
-for (const e of entries) {
+// `--webview-only [--webview-out=DIR]` builds just the diagram webview (the browser tests and the
+// diagram benchmark bundle it into a temporary folder that way).
+const webviewOnly = process.argv.includes('--webview-only');
+const webviewOut = process.argv.find((a) => a.startsWith('--webview-out='))?.slice('--webview-out='.length) || 'dist';
+for (const e of webviewOnly ? [] : entries) {
   if (!existsSync(e.in)) continue;
   await build({
     entryPoints: [e.in],
@@ -21,6 +27,56 @@ for (const e of entries) {
     sourcemap: !production,
     minify: production,
     external: e.external ?? [],
+    logLevel: 'warning',
+  });
+}
+
+/**
+ * Mermaid loads every diagram type, math rendering (KaTeX) and several layouts with dynamic
+ * imports, and @mermaid-js/layout-elk carries its own copy of all of them. The webview only draws
+ * flowcharts, so those dynamic imports resolve to a module that throws: the bundle shrinks from
+ * about 8.5 MB to a fraction of it. Static imports are untouched, so nothing the flowchart code
+ * needs can go missing; the dynamic ones kept are the flowchart, the dagre and ELK layouts and the
+ * node-size capture.
+ */
+const KEEP_DYNAMIC = /(^|\/)(flowDiagram|dagre|sizeCapture|render|mermaid-layout-elk)[-.][^/]*$/;
+const flowchartOnly = {
+  name: 'mermaid-flowchart-only',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      if (!/node_modules[\\/](mermaid|@mermaid-js)[\\/]/.test(args.importer)) return undefined;
+      if (KEEP_DYNAMIC.test(args.path)) return undefined;
+      return { path: args.path, namespace: 'mermaid-stub' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'mermaid-stub' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`Not included in the AgentGraph diagram view: ${args.path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+// The diagram webview (webview/src/main.ts): one self-contained browser script with Mermaid, the
+// ELK layout and the VS Code elements bundled in (nothing loads from a CDN), plus its stylesheet.
+if (existsSync('webview/src/main.ts')) {
+  await build({
+    entryPoints: ['webview/src/main.ts'],
+    plugins: [flowchartOnly],
+    outfile: `${webviewOut}/webview.js`,
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome120'],
+    sourcemap: !production,
+    minify: production,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  await build({
+    entryPoints: ['webview/src/styles.css'],
+    outfile: `${webviewOut}/webview.css`,
+    bundle: true,
+    minify: production,
     logLevel: 'warning',
   });
 }
