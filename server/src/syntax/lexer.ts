@@ -1,26 +1,26 @@
-// The `.agentgraph` lexer. It scans a range of the text once, with charCodeAt and an integer
-// character-class table, into the parallel typed arrays of a TokenStream. Trivia (whitespace and
-// comments) produce no tokens: a line break is recorded as a flag on the next token, and `///`
-// doc-comment lines are attached to the next token, which is all the parser needs of them.
+// The `.agentgraph` lexer. It scans with charCodeAt and an integer character-class table and
+// streams tokens into a small ring of arrays as the parser asks for them (see Lexer).
+// Trivia (whitespace and comments) produce no tokens: a line break is recorded as a flag on the
+// next token, and `///` doc-comment lines are attached to the next token, which is all the parser
+// needs of them.
 //
 // The lexer never throws. Characters it cannot use are reported (AG1001) and skipped; malformed
 // literals (unterminated strings, invalid numbers) still become tokens, flagged, so the parser can
 // build a literal node and carry on without a second error.
 import type { DiagSink } from './diag-sink.ts';
-import {
-  FLAG_DOC,
-  FLAG_JUNK,
-  FLAG_NEWLINE,
-  Kw,
-  NUM_INTEGER,
-  NUM_INVALID,
-  STR_ESCAPE,
-  STR_TEMPLATE,
-  STR_UNTERMINATED,
-  Tok,
-  Unit,
-  type TokenStream,
-} from './tokens.ts';
+import { Flag as FlagEnum, Kw as KwEnum, Num as NumEnum, Str as StrEnum, Tok as TokEnum, type TokenStream, Unit as UnitEnum } from './tokens.ts';
+
+// Imported constants are copied into module constants: under per-file transpilation (tsx, the
+// test runner) every read of an imported binding is a getter call, and these are read per token.
+const Flag = FlagEnum;
+const Kw = KwEnum;
+type Kw = KwEnum;
+const Num = NumEnum;
+const Str = StrEnum;
+const Tok = TokEnum;
+type Tok = TokEnum;
+const Unit = UnitEnum;
+type Unit = UnitEnum;
 
 // Character classes of ASCII characters; everything at or above 128 is C_OTHER except the few
 // invisible spaces handled explicitly.
@@ -197,84 +197,97 @@ function describeChars(text: string, s: number, e: number): string {
   return 'U+' + text.charCodeAt(s).toString(16).toUpperCase().padStart(4, '0');
 }
 
-class Lexer {
-  kinds: Uint8Array;
-  starts: Int32Array;
-  ends: Int32Array;
-  subs: Uint8Array;
-  flags: Uint8Array;
-  count = 0;
-  docs: Map<number, string> | undefined = undefined;
-  /** FLAG_* bits collected from the trivia before the next token. */
-  pending = 0;
-  /** `///` lines seen since the last token, waiting to be attached to the next one. */
-  docLines: string[] | undefined = undefined;
+/**
+ * Tokens the lexer keeps: the current one plus lookahead. A power of two (see RING_MASK); the
+ * ring arrays of Lexer are written out with this many elements.
+ */
+export const RING_SIZE = 8;
+/** `index & RING_MASK` is a token's slot in the ring buffers. */
+export const RING_MASK = RING_SIZE - 1;
+
+/**
+ * A streaming lexer: `scanNext()` scans one more token into a small ring of arrays, so the
+ * parser reads tokens as it goes with a few tokens of lookahead, and lexing a large file
+ * allocates nothing proportional to its size. Token `n` (counting from 0) lives in slot
+ * `n & RING_MASK` until token `n + RING_SIZE` replaces it.
+ */
+export class Lexer {
+  // Small-integer arrays rather than typed arrays: for eight slots they are just as fast to
+  // read and write, and far cheaper to create (a lexer is created per parse).
+  readonly kinds: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  readonly starts: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  readonly ends: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  readonly subs: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  readonly flags: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  /** Number of tokens scanned so far; once at the end, every further scan yields another EOF. */
+  produced = 0;
+  /** Doc-comment text of the tokens in the ring flagged Flag.Doc, by slot (see docOf). */
+  private readonly docRing: (string | undefined)[] = new Array<string | undefined>(RING_SIZE).fill(undefined);
+  /** Flag bits collected from the trivia before the next token. */
+  private pending = 0;
+  /** `///` lines seen since the last token (joined with '\n'), waiting for the next token. */
+  private docText: string | undefined = undefined;
+  /** Scan position and end of the range being lexed. */
+  private i: number;
+  private to: number;
 
   constructor(
-    private readonly text: string,
-    private readonly sink: DiagSink,
-    capacity: number,
-    reuse: TokenStream | undefined,
+    private text: string,
+    private sink: DiagSink,
+    from: number,
+    to: number,
   ) {
-    if (reuse !== undefined) {
-      this.kinds = reuse.kinds;
-      this.starts = reuse.starts;
-      this.ends = reuse.ends;
-      this.subs = reuse.subs;
-      this.flags = reuse.flags;
-    } else {
-      this.kinds = new Uint8Array(capacity);
-      this.starts = new Int32Array(capacity);
-      this.ends = new Int32Array(capacity);
-      this.subs = new Uint8Array(capacity);
-      this.flags = new Uint8Array(capacity);
-    }
+    this.i = from;
+    this.to = to;
   }
 
-  private grow(): void {
-    const cap = this.kinds.length * 2;
-    const kinds = new Uint8Array(cap);
-    kinds.set(this.kinds);
-    this.kinds = kinds;
-    const starts = new Int32Array(cap);
-    starts.set(this.starts);
-    this.starts = starts;
-    const ends = new Int32Array(cap);
-    ends.set(this.ends);
-    this.ends = ends;
-    const subs = new Uint8Array(cap);
-    subs.set(this.subs);
-    this.subs = subs;
-    const flags = new Uint8Array(cap);
-    flags.set(this.flags);
-    this.flags = flags;
-  }
-
-  push(kind: Tok, start: number, end: number, sub: number): void {
-    const n = this.count;
-    if (n === this.kinds.length) this.grow();
-    this.kinds[n] = kind;
-    this.starts[n] = start;
-    this.ends[n] = end;
-    this.subs[n] = sub;
-    let flags = this.pending;
-    if (this.docLines !== undefined) {
-      flags |= FLAG_DOC;
-      (this.docs ??= new Map()).set(n, this.docLines.join('\n'));
-      this.docLines = undefined;
-    }
-    this.flags[n] = flags;
+  /**
+   * Starts over on a range of a (possibly different) text; lexers for template expressions are
+   * pooled. A pooled lexer keeps a reference to the last text and sink until its next reset.
+   */
+  reset(text: string, sink: DiagSink, from: number, to: number): void {
+    this.text = text;
+    this.sink = sink;
+    this.i = from;
+    this.to = to;
+    this.produced = 0;
     this.pending = 0;
-    this.count = n + 1;
+    this.docText = undefined;
   }
 
-  error(code: 'AG1001' | 'AG1002' | 'AG1003' | 'AG1008', message: string, start: number, end: number): void {
+  private push(kind: Tok, start: number, end: number, sub: number): void {
+    const n = this.produced;
+    const slot = n & RING_MASK;
+    this.kinds[slot] = kind;
+    this.starts[slot] = start;
+    this.ends[slot] = end;
+    this.subs[slot] = sub;
+    let flags = this.pending;
+    if (this.docText !== undefined) {
+      flags |= Flag.Doc;
+      this.docRing[slot] = this.docText;
+      this.docText = undefined;
+    }
+    this.flags[slot] = flags;
+    this.pending = 0;
+    this.produced = n + 1;
+  }
+
+  /** The doc comment of token number `n`, which must still be in the ring and flagged Flag.Doc. */
+  docOf(n: number): string | undefined {
+    return this.docRing[n & RING_MASK];
+  }
+
+  private error(code: 'AG1001' | 'AG1002' | 'AG1003' | 'AG1008', message: string, start: number, end: number): void {
     this.sink.add(code, message, start, end);
   }
 
-  run(from: number, to: number): void {
+  /** Scans the next token (skipping trivia and reporting junk on the way). */
+  scanNext(): void {
     const text = this.text;
-    let i = from;
+    const to = this.to;
+    const target = this.produced + 1;
+    let i = this.i;
     while (i < to) {
       const c = text.charCodeAt(i);
       const cls = c < 128 ? CLASS[c]! : C_OTHER;
@@ -283,7 +296,7 @@ class Lexer {
           i++;
           continue;
         case C_NEWLINE:
-          this.pending |= FLAG_NEWLINE;
+          this.pending |= Flag.Newline;
           i++;
           continue;
         case C_IDENT: {
@@ -296,19 +309,25 @@ class Lexer {
             j++;
           }
           this.push(Tok.Ident, i, j, keywordOf(text, i, j - i));
-          i = j;
-          continue;
+          this.i = j;
+          return;
         }
         case C_DIGIT:
-          i = this.number(i, i, to);
-          continue;
+          this.i = this.number(i, i, to);
+          return;
         case C_PUNCT:
+          // Comments and a stray '&' come through here without producing a token.
           i = this.punct(c, i, to);
+          if (this.produced === target) {
+            this.i = i;
+            return;
+          }
           continue;
         default:
           i = this.other(c, i, to);
       }
     }
+    this.i = i;
     this.push(Tok.EOF, to, to, 0);
   }
 
@@ -317,7 +336,7 @@ class Lexer {
     const text = this.text;
     const money = s !== i;
     let j = scanNumberEnd(text, i, to);
-    let sub = scannedInteger ? NUM_INTEGER : 0;
+    let sub = scannedInteger ? Num.Integer : 0;
     let kind = money ? Tok.Money : Tok.Number;
     const c = j < to ? text.charCodeAt(j) : -1;
     if (c === 46 && isDigit(text.charCodeAt(j + 1))) {
@@ -328,7 +347,8 @@ class Lexer {
         j++;
       }
       this.error('AG1008', `Invalid number '${text.slice(s, j)}'. Write a number such as 12, 0.5 or 1e6.`, s, j);
-      sub |= NUM_INVALID;
+      sub |= Num.Invalid;
+      this.pending |= Flag.Bad;
     } else if (isIdentPart(c)) {
       let k = j + 1;
       while (k < to && isIdentPart(text.charCodeAt(k))) k++;
@@ -342,7 +362,8 @@ class Lexer {
           ? `Invalid money amount '${text.slice(s, k)}'. Write dollars as a plain number, e.g. $0.10.`
           : `Unknown duration unit '${word}' in '${text.slice(s, k)}'. Use ms, s, m, h or d (e.g. 250ms, 5s, 2m, 4h, 1d).`;
         this.error('AG1008', message, s, k);
-        sub |= NUM_INVALID;
+        sub |= Num.Invalid;
+        this.pending |= Flag.Bad;
       }
       j = k;
     }
@@ -443,7 +464,7 @@ class Lexer {
           return i + 2;
         }
         this.error('AG1001', "Unexpected character '&'. Write '&&' for a logical and.", i, i + 1);
-        this.pending |= FLAG_JUNK;
+        this.pending |= Flag.Junk;
         return i + 1;
       case 34: // "
         if (n === 34 && i + 2 < to && text.charCodeAt(i + 2) === 34) return this.tripleString(i, to);
@@ -451,7 +472,8 @@ class Lexer {
       default: // $
         if (isDigit(n)) return this.number(i, i + 1, to);
         this.error('AG1008', "Expected a number after '$', e.g. $0.10.", i, i + 1);
-        this.push(Tok.Money, i, i + 1, NUM_INVALID);
+        this.pending |= Flag.Bad;
+        this.push(Tok.Money, i, i + 1, Num.Invalid);
         return i + 1;
     }
   }
@@ -468,47 +490,63 @@ class Lexer {
     if (i + 2 < to && text.charCodeAt(i + 2) === 47 && text.charCodeAt(i + 3) !== 47) {
       const from = text.charCodeAt(i + 3) === 32 ? i + 4 : i + 3;
       const line = from < j ? text.slice(from, j) : '';
-      if (this.docLines === undefined) this.docLines = [line];
-      else this.docLines.push(line);
+      this.docText = this.docText === undefined ? line : this.docText + '\n' + line;
     }
     return j;
   }
 
   private blockComment(i: number, to: number): number {
     const text = this.text;
-    const close = text.indexOf('*/', i + 2);
-    const unterminated = close < 0 || close + 2 > to;
-    const end = unterminated ? to : close + 2;
-    if (unterminated) {
-      this.error('AG1003', "Unterminated block comment: add '*/' to close it.", i, i + 2);
-      this.pending |= FLAG_JUNK;
-    }
-    for (let j = i + 2; j < end; j++) {
+    // A bounded scan rather than indexOf: in a template expression the range ends long before
+    // the text does, and an unclosed comment there must not search the rest of the file.
+    let newline = false;
+    for (let j = i + 2; j + 1 < to; j++) {
       const c = text.charCodeAt(j);
-      if (c === 10 || c === 13) {
-        this.pending |= FLAG_NEWLINE;
-        break;
+      if (c === 42 && text.charCodeAt(j + 1) === 47) {
+        if (newline) this.pending |= Flag.Newline;
+        return j + 2;
       }
+      if (c === 10 || c === 13) newline = true;
     }
-    return end;
+    this.error('AG1003', "Unterminated block comment: add '*/' to close it.", i, i + 2);
+    this.pending |= Flag.Junk | (newline ? Flag.Newline : 0);
+    return to;
   }
 
   private string(i: number, to: number): number {
     const text = this.text;
     let sub = 0;
     let j = i + 1;
+    // Inside `{{ … }}` a quote starts a string literal of the template expression (as in
+    // `{{ matches(text, "re") }}`) rather than ending the outer string.
+    let inTemplate = false;
     for (;;) {
       if (j >= to) {
-        sub |= STR_UNTERMINATED;
+        sub |= Str.Unterminated;
         break;
       }
       const c = text.charCodeAt(j);
       if (c === 34) {
-        j++;
-        break;
+        if (!inTemplate) {
+          j++;
+          break;
+        }
+        let k = j + 1;
+        while (k < to) {
+          const d = text.charCodeAt(k);
+          if (d === 34 || d === 10 || d === 13) break;
+          k += d === 92 ? 2 : 1;
+        }
+        j = k < to && text.charCodeAt(k) === 34 ? k + 1 : Math.min(k, to);
+        continue;
+      }
+      if (c === 125 && inTemplate && j + 1 < to && text.charCodeAt(j + 1) === 125) {
+        inTemplate = false;
+        j += 2;
+        continue;
       }
       if (c === 92) {
-        sub |= STR_ESCAPE;
+        sub |= Str.Escape;
         const e = j + 1 < to ? text.charCodeAt(j + 1) : -1;
         if (e === 10 || e === 13 || e === -1) {
           j++;
@@ -528,23 +566,25 @@ class Lexer {
         continue;
       }
       if (c === 10 || c === 13) {
-        sub |= STR_UNTERMINATED;
+        sub |= Str.Unterminated;
         break;
       }
       if (c === 123 && j + 1 < to && text.charCodeAt(j + 1) === 123) {
-        sub |= STR_TEMPLATE;
+        sub |= Str.Template;
+        inTemplate = true;
         j += 2;
         continue;
       }
       j++;
     }
-    if (sub & STR_UNTERMINATED) {
+    if (sub & Str.Unterminated) {
       this.error(
         'AG1002',
         'Unterminated string: add a closing \'"\' on the same line (use """…""" for text that spans lines).',
         i,
         j,
       );
+      this.pending |= Flag.Bad;
     }
     this.push(Tok.String, i, j, sub);
     return j;
@@ -552,11 +592,21 @@ class Lexer {
 
   private tripleString(i: number, to: number): number {
     const text = this.text;
+    // Prompts are long, so find the closing quotes with native searches when the body holds no
+    // backslash (which could escape them); otherwise fall back to the character loop below.
+    const close = text.indexOf('"""', i + 3);
+    if (close >= 0 && close + 3 <= to) {
+      const body = text.slice(i + 3, close);
+      if (!body.includes('\\')) {
+        this.push(Tok.TripleString, i, close + 3, body.includes('{{') ? Str.Template : 0);
+        return close + 3;
+      }
+    }
     let sub = 0;
     let j = i + 3;
     for (;;) {
       if (j >= to) {
-        sub |= STR_UNTERMINATED;
+        sub |= Str.Unterminated;
         j = to;
         break;
       }
@@ -572,12 +622,12 @@ class Lexer {
       if (c === 92) {
         // Triple-quoted strings are raw; only `\"""` and `\{{` are escapes.
         if (text.startsWith('"""', j + 1) && j + 4 <= to) {
-          sub |= STR_ESCAPE;
+          sub |= Str.Escape;
           j += 4;
           continue;
         }
         if (text.startsWith('{{', j + 1) && j + 3 <= to) {
-          sub |= STR_ESCAPE;
+          sub |= Str.Escape;
           j += 3;
           continue;
         }
@@ -585,14 +635,15 @@ class Lexer {
         continue;
       }
       if (c === 123 && j + 1 < to && text.charCodeAt(j + 1) === 123) {
-        sub |= STR_TEMPLATE;
+        sub |= Str.Template;
         j += 2;
         continue;
       }
       j++;
     }
-    if (sub & STR_UNTERMINATED) {
+    if (sub & Str.Unterminated) {
       this.error('AG1002', 'Unterminated triple-quoted string: add a closing """.', i, i + 3);
+      this.pending |= Flag.Bad;
     }
     this.push(Tok.TripleString, i, j, sub);
     return j;
@@ -603,7 +654,7 @@ class Lexer {
     // A byte-order mark and no-break spaces are harmless whitespace for the reader.
     if (c === 0xfeff || c === 0xa0) return i + 1;
     if (c === 0x2028 || c === 0x2029) {
-      this.pending |= FLAG_NEWLINE;
+      this.pending |= Flag.Newline;
       return i + 1;
     }
     const text = this.text;
@@ -619,40 +670,55 @@ class Lexer {
         ? `Unexpected character ${what}. Remove it.`
         : `Unexpected characters ${what}. Remove them.`;
     this.error('AG1001', message, i, j);
-    this.pending |= FLAG_JUNK;
+    this.pending |= Flag.Junk;
     return j;
   }
 }
 
 /**
- * Lexes `text[from, to)` into a TokenStream whose offsets are offsets in `text` (so template
- * expressions inside strings can be lexed in place). Never throws; errors go to `sink`.
- *
- * When `reuse` is given, its buffers are overwritten (and grown if needed) and it is returned
- * updated: template expressions are lexed thousands of times per file, and allocating fresh typed
- * arrays for each would dominate the parse.
+ * Lexes all of `text[from, to)` into a TokenStream whose offsets are offsets in `text`. The
+ * parser streams tokens instead; this is for tests and tools that want the whole list. Never
+ * throws; errors go to `sink`.
  */
-export function lex(text: string, sink: DiagSink, from = 0, to = text.length, reuse?: TokenStream): TokenStream {
-  // Real specs average well over four characters per token; the arrays grow if needed.
-  const lexer = new Lexer(text, sink, ((to - from) >> 2) + 16, reuse);
-  lexer.run(from, to);
-  if (reuse !== undefined) {
-    reuse.kinds = lexer.kinds;
-    reuse.starts = lexer.starts;
-    reuse.ends = lexer.ends;
-    reuse.subs = lexer.subs;
-    reuse.flags = lexer.flags;
-    reuse.count = lexer.count;
-    reuse.docs = lexer.docs;
-    return reuse;
+export function lex(text: string, sink: DiagSink, from = 0, to = text.length): TokenStream {
+  const lexer = new Lexer(text, sink, from, to);
+  let cap = ((to - from) >> 2) + 16;
+  let kinds = new Uint8Array(cap);
+  let starts = new Int32Array(cap);
+  let ends = new Int32Array(cap);
+  let subs = new Uint8Array(cap);
+  let flags = new Uint8Array(cap);
+  let n = 0;
+  let docs: Map<number, string> | undefined;
+  for (;;) {
+    lexer.scanNext();
+    if (n === cap) {
+      cap *= 2;
+      const k = new Uint8Array(cap);
+      k.set(kinds);
+      kinds = k;
+      const s = new Int32Array(cap);
+      s.set(starts);
+      starts = s;
+      const e = new Int32Array(cap);
+      e.set(ends);
+      ends = e;
+      const u = new Uint8Array(cap);
+      u.set(subs);
+      subs = u;
+      const f = new Uint8Array(cap);
+      f.set(flags);
+      flags = f;
+    }
+    const slot = n & RING_MASK;
+    kinds[n] = lexer.kinds[slot]!;
+    starts[n] = lexer.starts[slot]!;
+    ends[n] = lexer.ends[slot]!;
+    subs[n] = lexer.subs[slot]!;
+    flags[n] = lexer.flags[slot]!;
+    if ((flags[n]! & Flag.Doc) !== 0) (docs ??= new Map()).set(n, lexer.docOf(n) ?? '');
+    n++;
+    if (kinds[n - 1] === Tok.EOF) break;
   }
-  return {
-    kinds: lexer.kinds,
-    starts: lexer.starts,
-    ends: lexer.ends,
-    subs: lexer.subs,
-    flags: lexer.flags,
-    count: lexer.count,
-    docs: lexer.docs,
-  };
+  return { kinds, starts, ends, subs, flags, count: n, docs };
 }

@@ -1,4 +1,4 @@
-// The foundation the parser classes build on: token access over the lexer's typed arrays,
+// The foundation the parser classes build on: token access over the lexer's ring buffer,
 // consumption, diagnostics with panic-mode suppression, the nesting-depth guard, and the
 // lookahead predicates that recovery uses to find a safe place to resume.
 //
@@ -13,25 +13,43 @@
 import type { ErrorExpr, Name } from './ast.ts';
 import type { SyntaxCode } from './codes.ts';
 import type { DiagSink } from './diag-sink.ts';
-import { lex } from './lexer.ts';
-import { FLAG_DOC, FLAG_JUNK, FLAG_NEWLINE, Kw, Tok, tokKindText, type TokenStream } from './tokens.ts';
+import { Lexer, RING_MASK as LEXER_RING_MASK } from './lexer.ts';
+import { Flag as FlagEnum, Kw as KwEnum, Tok as TokEnum, tokKindText } from './tokens.ts';
+
+// Imported constants are copied into module constants: under per-file transpilation (tsx, the
+// test runner) every read of an imported binding is a getter call, and these are read per token.
+const Flag = FlagEnum;
+const Kw = KwEnum;
+type Kw = KwEnum;
+const Tok = TokEnum;
+type Tok = TokEnum;
+const RING_MASK = LEXER_RING_MASK;
 
 // A small cache of word strings, like the key cache of JSON.parse. Specs repeat the same names
 // (types, parameters, property keys) thousands of times; sharing one string per word instead of
 // slicing a new one per occurrence cuts the parser's allocations and garbage-collection time.
 // Entries are overwritten on collision, so the cache never holds more than WORD_CACHE_SIZE words.
+// Only short words are cached: V8 copies slices shorter than 13 characters, while longer slices
+// point into the whole source text, and a cache that outlives a parse must not keep old texts
+// (an editor makes a new one per keystroke) alive.
 const WORD_CACHE_SIZE = 4096;
+const MAX_CACHED_WORD = 12;
 const wordCache: (string | undefined)[] = new Array<string | undefined>(WORD_CACHE_SIZE).fill(undefined);
 
 /** text[start, end) as a string, reused from the cache when the same word was seen before. */
 export function internWord(text: string, start: number, end: number): string {
   const len = end - start;
-  if (len > 32) return text.slice(start, end);
+  if (len > MAX_CACHED_WORD) return text.slice(start, end);
   let h = len;
   for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
   const slot = (h ^ (h >>> 13)) & (WORD_CACHE_SIZE - 1);
   const cached = wordCache[slot];
-  if (cached !== undefined && cached.length === len && text.startsWith(cached, start)) return cached;
+  if (cached !== undefined && cached.length === len) {
+    // A character loop beats a startsWith call for words this short.
+    let k = 0;
+    while (k < len && cached.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+    if (k === len) return cached;
+  }
   const word = text.slice(start, end);
   wordCache[slot] = word;
   return word;
@@ -41,15 +59,14 @@ export function internWord(text: string, start: number, end: number): string {
 export const MAX_DEPTH = 200;
 
 export class ParserBase {
-  protected readonly kinds: Uint8Array;
-  protected readonly starts: Int32Array;
-  protected readonly ends: Int32Array;
-  protected readonly subs: Uint8Array;
-  protected readonly flags: Uint8Array;
-  protected readonly docs: Map<number, string> | undefined;
-  /** Index of the EOF token; `pos` never moves past it. */
-  protected readonly last: number;
-  /** Index of the current token. */
+  /** The token source; its ring arrays are aliased below for short access paths. */
+  protected readonly lexer: Lexer;
+  protected readonly kinds: number[];
+  protected readonly starts: number[];
+  protected readonly ends: number[];
+  protected readonly subs: number[];
+  protected readonly flags: number[];
+  /** Number of the current token (its ring slot is `pos & RING_MASK`). */
   protected pos = 0;
   /** Kind of the current token (cached because nearly every decision looks at it). */
   protected curKind: Tok;
@@ -61,26 +78,52 @@ export class ParserBase {
   protected depth: number;
   /** When true no diagnostics are reported (used inside an unterminated template). */
   protected silent = false;
+  /**
+   * A scratch stack the list parsers collect items on (see pushItem/popItems). Growing a fresh
+   * array item by item gives it room for 16 or more elements; copying the finished list off this
+   * stack gives an array of exactly the right size, which matters for a tree of a million nodes.
+   */
+  private readonly stack: unknown[] = [];
+  private top = 0;
 
+  /** Parses `text[from, to)`; `depth` is the nesting depth already used around that range. */
   constructor(
-    protected readonly text: string,
-    protected readonly sink: DiagSink,
+    protected text: string,
+    protected sink: DiagSink,
     from: number,
     to: number,
     depth: number,
-    reuse?: TokenStream,
   ) {
-    const tokens = lex(text, sink, from, to, reuse);
-    this.kinds = tokens.kinds;
-    this.starts = tokens.starts;
-    this.ends = tokens.ends;
-    this.subs = tokens.subs;
-    this.flags = tokens.flags;
-    this.docs = tokens.docs;
-    this.last = tokens.count - 1;
+    const lexer = new Lexer(text, sink, from, to);
+    this.lexer = lexer;
+    this.kinds = lexer.kinds;
+    this.starts = lexer.starts;
+    this.ends = lexer.ends;
+    this.subs = lexer.subs;
+    this.flags = lexer.flags;
+    lexer.scanNext();
     this.curKind = this.kinds[0]! as Tok;
     this.prevEnd = from;
     this.depth = depth;
+  }
+
+  /**
+   * Makes this parser parse `text[from, to)` from scratch (parsers for template expressions are
+   * pooled rather than created per template). It keeps a reference to the text and sink until
+   * the next restart.
+   */
+  protected restart(text: string, sink: DiagSink, from: number, to: number, depth: number): void {
+    this.text = text;
+    this.sink = sink;
+    this.lexer.reset(text, sink, from, to);
+    this.pos = 0;
+    this.lexer.scanNext();
+    this.curKind = this.kinds[0]! as Tok;
+    this.prevEnd = from;
+    this.panic = false;
+    this.depth = depth;
+    this.silent = false;
+    this.top = 0;
   }
 
   // ------------------------------------------------------------------ token access
@@ -94,41 +137,72 @@ export class ParserBase {
   }
 
   protected tokStart(): number {
-    return this.starts[this.pos]!;
+    return this.starts[this.pos & RING_MASK]!;
   }
 
   protected tokEnd(): number {
-    return this.ends[this.pos]!;
+    return this.ends[this.pos & RING_MASK]!;
+  }
+
+  /** The kind-specific detail of the current token (keyword id, numeric or string flags). */
+  protected sub(): number {
+    return this.subs[this.pos & RING_MASK]!;
+  }
+
+  /** The Flag bits of the current token. */
+  protected curFlags(): number {
+    return this.flags[this.pos & RING_MASK]!;
   }
 
   /** The keyword id of the current token (Kw.None unless it is a keyword-spelled word). */
   protected kw(): Kw {
-    return this.tok() === Tok.Ident ? (this.subs[this.pos]! as Kw) : Kw.None;
+    return this.curKind === Tok.Ident ? (this.subs[this.pos & RING_MASK]! as Kw) : Kw.None;
+  }
+
+  /**
+   * Makes sure the token `ahead` positions after the current one has been scanned and returns
+   * its ring slot. Lookahead is at most a few tokens, far below RING_SIZE, so the current token
+   * is never overwritten.
+   */
+  private slotAhead(ahead: number): number {
+    const p = this.pos + ahead;
+    const lexer = this.lexer;
+    while (lexer.produced <= p) lexer.scanNext();
+    return p & RING_MASK;
   }
 
   /** Kind of the token `ahead` positions after the current one (EOF past the end). */
   protected peek(ahead: number): Tok {
-    const p = this.pos + ahead;
-    return p <= this.last ? (this.kinds[p]! as Tok) : Tok.EOF;
+    return this.kinds[this.slotAhead(ahead)]! as Tok;
+  }
+
+  /** The `sub` detail of the token `ahead` positions on. */
+  protected subAt(ahead: number): number {
+    return this.subs[this.slotAhead(ahead)]!;
+  }
+
+  /** The Flag bits of the token `ahead` positions on. */
+  protected flagsAt(ahead: number): number {
+    return this.flags[this.slotAhead(ahead)]!;
   }
 
   /** True when a line break separates the current token from the previous one. */
   protected atLineStart(): boolean {
-    return (this.flags[this.pos]! & FLAG_NEWLINE) !== 0;
+    return (this.flags[this.pos & RING_MASK]! & Flag.Newline) !== 0;
   }
 
   protected tokText(): string {
-    return this.text.slice(this.starts[this.pos]!, this.ends[this.pos]!);
+    return this.text.slice(this.tokStart(), this.tokEnd());
   }
 
   /** Doc-comment text attached to the current token, if any. */
   protected docHere(): string | undefined {
-    return (this.flags[this.pos]! & FLAG_DOC) !== 0 ? this.docs?.get(this.pos) : undefined;
+    return (this.curFlags() & Flag.Doc) !== 0 ? this.lexer.docOf(this.pos) : undefined;
   }
 
   /** Describes the current token for "found …" in messages. */
   protected describeTok(): string {
-    const k = this.tok();
+    const k = this.curKind;
     if (k === Tok.Ident || k === Tok.Number || k === Tok.Duration || k === Tok.Money) {
       return `'${this.tokText()}'`;
     }
@@ -137,23 +211,45 @@ export class ParserBase {
 
   // ------------------------------------------------------------------ consumption
 
-  /** Consumes the current token as part of a successful parse, ending panic mode. */
+  /**
+   * Consumes the current token as part of a successful parse, ending panic mode, unless the
+   * token is one the lexer already reported: what directly follows it is likely fallout.
+   */
   protected next(): void {
-    this.panic = false;
-    this.prevEnd = this.ends[this.pos]!;
-    if (this.pos < this.last) {
-      this.pos++;
-      this.curKind = this.kinds[this.pos]! as Tok;
-    }
+    this.panic = (this.flags[this.pos & RING_MASK]! & Flag.Bad) !== 0;
+    this.advance();
   }
 
   /** Discards the current token while recovering; panic mode continues. */
   protected skip(): void {
-    this.prevEnd = this.ends[this.pos]!;
-    if (this.pos < this.last) {
-      this.pos++;
-      this.curKind = this.kinds[this.pos]! as Tok;
-    }
+    this.advance();
+  }
+
+  private advance(): void {
+    this.prevEnd = this.ends[this.pos & RING_MASK]!;
+    if (this.curKind === Tok.EOF) return;
+    const p = ++this.pos;
+    const lexer = this.lexer;
+    if (lexer.produced <= p) lexer.scanNext();
+    this.curKind = this.kinds[p & RING_MASK]! as Tok;
+  }
+
+  // ------------------------------------------------------------------ list building
+
+  /** The current height of the scratch stack; pass it to popItems when the list is complete. */
+  protected mark(): number {
+    return this.top;
+  }
+
+  protected pushItem(item: unknown): void {
+    this.stack[this.top++] = item;
+  }
+
+  /** The items pushed since `mark`, as a new exact-size array, removed from the stack. */
+  protected popItems<T>(mark: number): T[] {
+    const items = this.stack.slice(mark, this.top) as T[];
+    this.top = mark;
+    return items;
   }
 
   // ------------------------------------------------------------------ diagnostics
@@ -162,7 +258,7 @@ export class ParserBase {
     if (this.panic || this.silent) return;
     this.panic = true;
     // The lexer already reported the junk right before this token; this error is its echo.
-    if ((this.flags[this.pos]! & FLAG_JUNK) !== 0) return;
+    if ((this.curFlags() & Flag.Junk) !== 0) return;
     this.sink.add(code, message, start, end);
   }
 
@@ -193,15 +289,15 @@ export class ParserBase {
 
   /** The current Ident token as a Name, consumed. The caller has checked the token is a word. */
   protected takeName(): Name {
-    const start = this.starts[this.pos]!;
-    const end = this.ends[this.pos]!;
+    const start = this.starts[this.pos & RING_MASK]!;
+    const end = this.ends[this.pos & RING_MASK]!;
     this.next();
     return { kind: 'Name', start, end, text: internWord(this.text, start, end) };
   }
 
   /** The text of the current token when it is a word, shared with earlier copies of that word. */
   protected wordText(): string {
-    return internWord(this.text, this.starts[this.pos]!, this.ends[this.pos]!);
+    return internWord(this.text, this.tokStart(), this.tokEnd());
   }
 
   /** A name if the current token is a word (and not the start of a declaration), else missing. */
@@ -270,9 +366,8 @@ export class ParserBase {
    * use this to notice a missing '}' without mistaking a property such as `model: fast` for one.
    */
   protected isDeclStart(ahead: number): boolean {
-    const p = this.pos + ahead;
-    if (p > this.last || this.kinds[p] !== Tok.Ident) return false;
-    const kw = this.subs[p]! as Kw;
+    if (this.peek(ahead) !== Tok.Ident) return false;
+    const kw = this.subAt(ahead) as Kw;
     if (kw < Kw.Import || kw > Kw.Eval) return false;
     const k1 = this.peek(ahead + 1);
     if (kw === Kw.Import) return k1 === Tok.String || k1 === Tok.TripleString;
@@ -284,7 +379,7 @@ export class ParserBase {
       case Kw.Model:
         return k2 === Tok.Eq;
       case Kw.Eval:
-        return k2 === Tok.Ident && this.subs[p + 2] === Kw.For;
+        return k2 === Tok.Ident && this.subAt(ahead + 2) === Kw.For;
       default:
         return k2 === Tok.LParen;
     }

@@ -21,7 +21,13 @@ import type {
   TypeExpr,
 } from './ast.ts';
 import { GraphParser } from './parse-graph.ts';
-import { FLAG_DOC, Kw, Tok } from './tokens.ts';
+import { Flag as FlagEnum, Kw as KwEnum, Tok as TokEnum } from './tokens.ts';
+
+// Imported constants are copied into module constants: under per-file transpilation (tsx, the
+// test runner) every read of an imported binding is a getter call, and these are read per token.
+const Flag = FlagEnum;
+const Kw = KwEnum;
+const Tok = TokEnum;
 
 export class DeclParser extends GraphParser {
   parseFile(): SourceFile {
@@ -38,7 +44,7 @@ export class DeclParser extends GraphParser {
           : `Expected a declaration (import, type, model, tool, agent, human, graph or eval), found ${this.describeTok()}.`,
       );
       this.skip();
-      while (this.tok() !== Tok.EOF && !this.atDeclKeyword() && (this.flags[this.pos]! & FLAG_DOC) === 0) this.skip();
+      while (this.tok() !== Tok.EOF && !this.atDeclKeyword() && (this.curFlags() & Flag.Doc) === 0) this.skip();
     }
     return { kind: 'SourceFile', start: 0, end: this.text.length, decls };
   }
@@ -51,8 +57,7 @@ export class DeclParser extends GraphParser {
         decl = this.parseImport();
         break;
       case Kw.Type:
-        decl = this.parseTypeDecl();
-        break;
+        return this.parseTypeDecl(doc);
       case Kw.Model:
         decl = this.parseModel();
         break;
@@ -63,7 +68,7 @@ export class DeclParser extends GraphParser {
         decl = this.parseEval();
         break;
       default:
-        decl = this.parseCallable();
+        return this.parseCallable(doc);
     }
     if (doc !== undefined) decl.doc = doc;
     return decl;
@@ -86,7 +91,8 @@ export class DeclParser extends GraphParser {
     return { kind: 'ImportDecl', start, end: this.prevEnd, path };
   }
 
-  private parseTypeDecl(): TypeDecl {
+  /** Types, agents and tools are the declarations that usually carry docs; they are built with it. */
+  private parseTypeDecl(doc: string | undefined): TypeDecl {
     const start = this.tokStart();
     this.next();
     const name = this.declName('type');
@@ -99,7 +105,8 @@ export class DeclParser extends GraphParser {
       this.errorMissing('AG1004', `Expected '{' with fields or '=' and a type after 'type ${name.text}'.`);
       type = { kind: 'ErrorType', start: this.prevEnd, end: this.prevEnd };
     }
-    return { kind: 'TypeDecl', start, end: this.prevEnd, name, type };
+    const end = this.prevEnd;
+    return doc === undefined ? { kind: 'TypeDecl', start, end, name, type } : { kind: 'TypeDecl', start, end, doc, name, type };
   }
 
   private parseModel(): ModelDecl {
@@ -128,10 +135,10 @@ export class DeclParser extends GraphParser {
     } else if (!provider.missing) {
       this.errorMissing('AG1004', `Expected '(' and the model id after '${provider.text}', ${example}.`);
     }
-    const props: Property[] = [];
+    let props: Property[] = [];
     if (this.tok() === Tok.LBrace) {
       this.next();
-      this.parseBlock(props, undefined, 'model', name);
+      props = this.parseBlock(undefined, 'model', name);
     }
     const decl: ModelDecl = { kind: 'ModelDecl', start, end: this.prevEnd, name, provider, props };
     if (modelId !== undefined) decl.modelId = modelId;
@@ -171,22 +178,25 @@ export class DeclParser extends GraphParser {
     return { params, result };
   }
 
-  private parseCallable(): ToolDecl | AgentDecl | HumanDecl {
+  private parseCallable(doc: string | undefined): ToolDecl | AgentDecl | HumanDecl {
     const start = this.tokStart();
     const kw = this.kw();
     const word = kw === Kw.Tool ? 'tool' : kw === Kw.Human ? 'human' : 'agent';
     this.next();
     const name = this.declName(word);
     const { params, result } = this.signature(word, name);
-    const props: Property[] = [];
+    let props: Property[] = [];
     if (this.tok() === Tok.LBrace) {
       this.next();
-      this.parseBlock(props, undefined, word, name);
+      props = this.parseBlock(undefined, word, name);
     } else if (kw !== Kw.Human) {
       this.errorMissing('AG1004', `Expected '{' to start the block of ${word} '${name.text}'.`);
     }
     const kind = kw === Kw.Tool ? 'ToolDecl' : kw === Kw.Human ? 'HumanDecl' : 'AgentDecl';
-    return { kind, start, end: this.prevEnd, name, params, result, props };
+    const end = this.prevEnd;
+    return doc === undefined
+      ? { kind, start, end, name, params, result, props }
+      : { kind, start, end, doc, name, params, result, props };
   }
 
   private parseGraph(): GraphDecl {
@@ -194,10 +204,10 @@ export class DeclParser extends GraphParser {
     this.next();
     const name = this.declName('graph');
     const { params, result } = this.signature('graph', name);
-    const items: GraphItem[] = [];
+    let items: GraphItem[] = [];
     if (this.tok() === Tok.LBrace) {
       this.next();
-      this.parseGraphBody(items, name);
+      items = this.parseGraphBody(name);
     } else {
       this.errorMissing('AG1004', `Expected '{' to start the body of graph '${name.text}'.`);
     }
@@ -209,7 +219,7 @@ export class DeclParser extends GraphParser {
     this.next();
     const name = this.declName('eval');
     let graph: Name;
-    if (this.tok() === Tok.Ident && this.subs[this.pos] === Kw.For) {
+    if (this.tok() === Tok.Ident && this.sub() === Kw.For) {
       this.next();
       graph = this.nameOr('AG1004', "Expected the name of the graph under test after 'for'.");
     } else {
@@ -219,11 +229,11 @@ export class DeclParser extends GraphParser {
       );
       graph = this.tok() === Tok.Ident && !this.atLineStart() && !this.isDeclStart(0) ? this.takeName() : this.missingName();
     }
-    const props: Property[] = [];
+    let props: Property[] = [];
     const asserts: Assert[] = [];
     if (this.tok() === Tok.LBrace) {
       this.next();
-      this.parseBlock(props, asserts, 'eval', name);
+      props = this.parseBlock(asserts, 'eval', name);
     } else {
       this.errorMissing('AG1004', `Expected '{' to start the block of eval '${name.text}'.`);
     }

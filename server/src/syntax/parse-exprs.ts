@@ -17,21 +17,22 @@ import type {
   TemplatePart,
 } from './ast.ts';
 import { numberValue } from './lexer.ts';
-import { MAX_DEPTH, ParserBase } from './parse-base.ts';
+import { MAX_DEPTH as BASE_MAX_DEPTH, ParserBase } from './parse-base.ts';
 import { cookPlain, cookTriple } from './parse-strings.ts';
 import { scanTemplates, type TemplateHost } from './template-scan.ts';
-import {
-  Kw,
-  NUM_INTEGER,
-  NUM_INVALID,
-  STR_ESCAPE,
-  STR_TEMPLATE,
-  STR_UNTERMINATED,
-  Tok,
-  UNIT_MASK,
-  Unit,
-  type TokenStream,
-} from './tokens.ts';
+import { Kw as KwEnum, Num as NumEnum, Str as StrEnum, Tok as TokEnum, Unit as UnitEnum } from './tokens.ts';
+
+// Imported constants are copied into module constants: under per-file transpilation (tsx, the
+// test runner) every read of an imported binding is a getter call, and these are read per token.
+const Kw = KwEnum;
+type Kw = KwEnum;
+const Num = NumEnum;
+const Str = StrEnum;
+const Tok = TokEnum;
+type Tok = TokEnum;
+const MAX_DEPTH = BASE_MAX_DEPTH;
+const Unit = UnitEnum;
+type Unit = UnitEnum;
 
 /** Binding power of binary operators by token kind; 0 for tokens that are not one. */
 const PRECEDENCE = new Uint8Array(64);
@@ -65,22 +66,9 @@ BINARY_OP[Tok.Slash] = '/';
 const UNIT_NAME = ['ms', 'ms', 's', 'm', 'h', 'd'] as const;
 const UNIT_MS = [1, 1, 1000, 60_000, 3_600_000, 86_400_000];
 
-/** Reusable token buffers for template sub-parsers, one per nesting level (see parseTemplateExpr). */
-const templateBuffers: TokenStream[] = [];
+/** Pooled parsers for template expressions, one per nesting level (see parseTemplateExpr). */
+const templateParsers: ExprParser[] = [];
 let templateLevel = 0;
-
-function emptyStream(): TokenStream {
-  const n = 64;
-  return {
-    kinds: new Uint8Array(n),
-    starts: new Int32Array(n),
-    ends: new Int32Array(n),
-    subs: new Uint8Array(n),
-    flags: new Uint8Array(n),
-    count: 0,
-    docs: undefined,
-  };
-}
 
 /** How a block is named in "Expected '}' to close …" messages. */
 export function blockOwner(kind: string, name: Name | undefined): string {
@@ -139,17 +127,23 @@ export class ExprParser extends ParserBase implements TemplateHost {
 
   private parseUnary(): Expr {
     if (this.tok() !== Tok.Bang && this.tok() !== Tok.Minus) return this.parsePostfix();
-    // Collect the operators first; they are consecutive tokens, so the nodes can be built from
-    // the token arrays afterwards, innermost first, without recursion.
-    const first = this.pos;
-    while (this.tok() === Tok.Bang || this.tok() === Tok.Minus) this.next();
-    const count = this.pos - first;
+    // Collect the operators first and build the nodes afterwards, innermost first, so a long run
+    // of operators needs no recursion.
+    const firstStart = this.tokStart();
+    const ops: ('!' | '-')[] = [];
+    const starts: number[] = [];
+    while (this.tok() === Tok.Bang || this.tok() === Tok.Minus) {
+      ops.push(this.tok() === Tok.Bang ? '!' : '-');
+      starts.push(this.tokStart());
+      this.next();
+    }
+    const count = ops.length;
     const room = MAX_DEPTH - this.depth;
     if (count > room) {
       this.report(
         'AG1010',
         `Nesting is too deep (more than ${MAX_DEPTH} operators in a row). Remove the repeated operators.`,
-        this.starts[first]!,
+        firstStart,
         this.prevEnd,
       );
     }
@@ -159,11 +153,11 @@ export class ExprParser extends ParserBase implements TemplateHost {
     let e = this.parsePostfix();
     this.depth = saved;
     const end = this.prevEnd;
-    const innermost = first + count - used;
-    for (let p = first + count - 1; p >= innermost; p--) {
+    const innermost = count - used;
+    for (let i = count - 1; i >= innermost; i--) {
       // The outermost node covers any operators beyond the limit that were not given a node.
-      const start = p === innermost ? this.starts[first]! : this.starts[p]!;
-      e = { kind: 'Unary', start, end, op: this.kinds[p] === Tok.Bang ? '!' : '-', operand: e };
+      const start = i === innermost ? firstStart : starts[i]!;
+      e = { kind: 'Unary', start, end, op: ops[i]!, operand: e };
     }
     return e;
   }
@@ -227,8 +221,8 @@ export class ExprParser extends ParserBase implements TemplateHost {
       case Tok.Number:
         return this.numberLit();
       case Tok.Duration: {
-        const sub = this.subs[this.pos]!;
-        const unit = (sub & UNIT_MASK) as Unit;
+        const sub = this.sub();
+        const unit = (sub & Num.UnitMask) as Unit;
         const end = this.tokEnd();
         const value = this.numericValue(start, end - (unit === Unit.Ms ? 2 : 1));
         this.next();
@@ -244,7 +238,7 @@ export class ExprParser extends ParserBase implements TemplateHost {
       case Tok.TripleString:
         return this.stringLit();
       case Tok.Ident: {
-        const kw = this.subs[this.pos]! as Kw;
+        const kw = this.sub() as Kw;
         if (kw === Kw.True || kw === Kw.False) {
           const end = this.tokEnd();
           this.next();
@@ -256,7 +250,10 @@ export class ExprParser extends ParserBase implements TemplateHost {
           return { kind: 'NullLit', start, end };
         }
         if (kw !== Kw.None && this.isDeclStart(0)) return this.expectedExpr();
-        if (this.peek(1) === Tok.LParen) {
+        const next = this.peek(1);
+        // `key:` never continues an expression: it is the next property, so the value is missing.
+        if (next === Tok.Colon) return this.expectedExpr();
+        if (next === Tok.LParen) {
           const callee = this.takeName();
           const args = this.parseArgs();
           return { kind: 'Call', start, end: this.prevEnd, callee, args };
@@ -270,8 +267,7 @@ export class ExprParser extends ParserBase implements TemplateHost {
         return this.listLit();
       case Tok.LBrace: {
         this.next();
-        const entries: Property[] = [];
-        this.parseBlock(entries, undefined, '', undefined);
+        const entries = this.parseBlock(undefined, '', undefined);
         const lit: ObjectLit = { kind: 'ObjectLit', start, end: this.prevEnd, entries };
         return lit;
       }
@@ -302,11 +298,11 @@ export class ExprParser extends ParserBase implements TemplateHost {
   protected numberLit(): NumberLit {
     const start = this.tokStart();
     const end = this.tokEnd();
-    const sub = this.subs[this.pos]!;
+    const sub = this.sub();
     const value = this.numericValue(start, end);
     this.next();
     // A malformed number (`1.2.3`) reports its integer-ness from the prefix that was used.
-    const integer = (sub & NUM_INVALID) !== 0 ? Number.isInteger(value) : (sub & NUM_INTEGER) !== 0;
+    const integer = (sub & Num.Invalid) !== 0 ? Number.isInteger(value) : (sub & Num.Integer) !== 0;
     return { kind: 'NumberLit', start, end, value, integer };
   }
 
@@ -314,24 +310,24 @@ export class ExprParser extends ParserBase implements TemplateHost {
   protected stringLit(): StringLit {
     const start = this.tokStart();
     const end = this.tokEnd();
-    const sub = this.subs[this.pos]!;
+    const sub = this.sub();
     const triple = this.tok() === Tok.TripleString;
     const quote = triple ? 3 : 1;
     const from = start + quote;
-    const to = (sub & STR_UNTERMINATED) !== 0 ? end : end - quote;
-    const escape = (sub & STR_ESCAPE) !== 0;
+    const to = (sub & Str.Unterminated) !== 0 ? end : end - quote;
+    const escape = (sub & Str.Escape) !== 0;
     const value = triple ? cookTriple(this.text, from, to, escape) : cookPlain(this.text, from, to, escape);
     // Consume first, so errors inside the templates are not swallowed by an earlier panic.
     this.next();
     const templates: TemplatePart[] =
-      (sub & STR_TEMPLATE) !== 0 ? scanTemplates(this, this.text, from, to, triple) : [];
+      (sub & Str.Template) !== 0 ? scanTemplates(this, this.text, from, to, triple, escape) : [];
     return { kind: 'StringLit', start, end, value, triple, templates };
   }
 
   private listLit(): ListLit {
     const start = this.tokStart();
     this.next();
-    const items: Expr[] = [];
+    const mark = this.mark();
     for (;;) {
       const k = this.tok();
       if (k === Tok.RBracket) {
@@ -347,7 +343,13 @@ export class ExprParser extends ParserBase implements TemplateHost {
         if (!this.recoverInList(Tok.RBracket)) break;
         continue;
       }
-      items.push(this.parseExpr());
+      const before = this.pos;
+      this.pushItem(this.parseExpr());
+      // An item that consumed nothing (a `key:` where a value belongs) was reported already.
+      if (this.pos === before) {
+        if (!this.recoverInList(Tok.RBracket)) break;
+        continue;
+      }
       if (this.tok() === Tok.Comma || this.tok() === Tok.RBracket) continue;
       if (this.canStartExpr(this.tok()) && !(this.atLineStart() && this.isKeyColon(0)) && !this.isDeclStart(0)) {
         this.errorMissing('AG1004', "Expected ',' between list items.");
@@ -356,6 +358,7 @@ export class ExprParser extends ParserBase implements TemplateHost {
       this.errorMissing('AG1004', "Expected ']' to close the list.");
       if (!this.recoverInList(Tok.RBracket)) break;
     }
+    const items = this.popItems<Expr>(mark);
     return { kind: 'ListLit', start, end: this.prevEnd, items };
   }
 
@@ -367,8 +370,15 @@ export class ExprParser extends ParserBase implements TemplateHost {
     for (;;) {
       const k = this.tok();
       if (k === Tok.Comma || k === closer) return true;
-      if (k === Tok.EOF || k === Tok.RBrace || this.isDeclStart(0)) return false;
-      if (this.atLineStart() && this.isKeyColon(0)) return false;
+      // Another closer, an arrow or a declaration belongs to the construct around the list.
+      if (k === Tok.EOF || k === Tok.RBrace || k === Tok.RParen || k === Tok.RBracket || k === Tok.Arrow) return false;
+      if (this.isDeclStart(0)) return false;
+      if (k === Tok.Ident && this.atLineStart()) {
+        // A line that starts a property, an edge or a graph clause ends the broken list.
+        const next = this.peek(1);
+        const kw = this.kw();
+        if (next === Tok.Colon || next === Tok.Arrow || kw === Kw.Supervise || kw === Kw.Budget) return false;
+      }
       this.skip();
     }
   }
@@ -378,7 +388,7 @@ export class ExprParser extends ParserBase implements TemplateHost {
   /** `( arg, … )`; the current token is '('. */
   protected parseArgs(): Arg[] {
     this.next();
-    const args: Arg[] = [];
+    const mark = this.mark();
     for (;;) {
       const k = this.tok();
       if (k === Tok.RParen) {
@@ -394,7 +404,12 @@ export class ExprParser extends ParserBase implements TemplateHost {
         if (!this.recoverInList(Tok.RParen)) break;
         continue;
       }
-      args.push(this.parseArg());
+      const before = this.pos;
+      this.pushItem(this.parseArg());
+      if (this.pos === before) {
+        if (!this.recoverInList(Tok.RParen)) break;
+        continue;
+      }
       if (this.tok() === Tok.Comma || this.tok() === Tok.RParen) continue;
       if (this.canStartExpr(this.tok()) && !(this.atLineStart() && this.isKeyColon(0)) && !this.isDeclStart(0)) {
         this.errorMissing('AG1004', "Expected ',' between arguments.");
@@ -403,7 +418,7 @@ export class ExprParser extends ParserBase implements TemplateHost {
       this.errorMissing('AG1004', "Expected ')' to close the argument list.");
       if (!this.recoverInList(Tok.RParen)) break;
     }
-    return args;
+    return this.popItems<Arg>(mark);
   }
 
   private parseArg(): Arg {
@@ -420,26 +435,28 @@ export class ExprParser extends ParserBase implements TemplateHost {
   // ------------------------------------------------------------------ property blocks
 
   /**
-   * The items of a `{ … }` block after its '{': `key: value` properties (commas optional) and,
-   * when `asserts` is given (eval blocks), `assert expr` lines. Consumes the closing '}'; when
-   * it is missing, reports it, naming the owner (`ownerKind` '' means an object literal).
+   * The properties of a `{ … }` block after its '{': `key: value` (commas optional) and, when
+   * `asserts` is given (eval blocks), `assert expr` lines, which are added to it. Consumes the
+   * closing '}'; when it is missing, reports it, naming the owner (`ownerKind` '' means an object
+   * literal).
    */
-  protected parseBlock(props: Property[], asserts: Assert[] | undefined, ownerKind: string, owner: Name | undefined): void {
+  protected parseBlock(asserts: Assert[] | undefined, ownerKind: string, owner: Name | undefined): Property[] {
+    const mark = this.mark();
     for (;;) {
       switch (this.tok()) {
         case Tok.RBrace:
           this.next();
-          return;
+          return this.popItems<Property>(mark);
         case Tok.Comma:
           this.next();
           continue;
         case Tok.EOF:
           this.errorMissing('AG1004', `Expected '}' to close ${blockOwner(ownerKind, owner)}.`);
-          return;
+          return this.popItems<Property>(mark);
         case Tok.Ident: {
           const next = this.peek(1);
           if (next === Tok.Colon) {
-            props.push(this.parseProperty());
+            this.pushItem(this.parseProperty());
             continue;
           }
           if (asserts !== undefined && this.kw() === Kw.Assert) {
@@ -448,9 +465,9 @@ export class ExprParser extends ParserBase implements TemplateHost {
           }
           if (this.isDeclStart(0)) {
             this.errorMissing('AG1004', `Expected '}' to close ${blockOwner(ownerKind, owner)}.`);
-            return;
+            return this.popItems<Property>(mark);
           }
-          props.push(this.parseProperty());
+          this.pushItem(this.parseProperty());
           continue;
         }
         default:
@@ -489,7 +506,7 @@ export class ExprParser extends ParserBase implements TemplateHost {
           ? this.parseExpr()
           : this.errorExpr();
     }
-    if (this.tok() === Tok.Ident && this.subs[this.pos] === Kw.Backoff && this.peek(1) !== Tok.Colon) {
+    if (this.tok() === Tok.Ident && this.sub() === Kw.Backoff && this.peek(1) !== Tok.Colon) {
       const backoff = this.parseBackoff();
       return { kind: 'Property', start: key.start, end: this.prevEnd, key, value, backoff };
     }
@@ -526,16 +543,15 @@ export class ExprParser extends ParserBase implements TemplateHost {
   // ------------------------------------------------------------------ templates (TemplateHost)
 
   parseTemplateExpr(start: number, end: number, silent: boolean): Expr {
-    // Template parsers nest only through strings inside template expressions, so one pooled
-    // token buffer per nesting level is enough; a level's buffer is free again once its parser
-    // has returned, and nothing between the increment and the decrement can throw.
+    // A spec has thousands of templates, so their parsers are pooled. Template parsers nest only
+    // through strings inside template expressions, so one parser per nesting level is enough: a
+    // level's parser is free again once it has returned, and nothing in between can throw.
     const level = templateLevel++;
-    let buffers = templateBuffers[level];
-    if (buffers === undefined) {
-      buffers = emptyStream();
-      templateBuffers[level] = buffers;
-    }
-    const sub = new ExprParser(this.text, this.sink, start, end, this.depth, buffers);
+    let sub = templateParsers[level];
+    if (sub === undefined) {
+      sub = new ExprParser(this.text, this.sink, start, end, this.depth);
+      templateParsers[level] = sub;
+    } else sub.restart(this.text, this.sink, start, end, this.depth);
     sub.silent = silent;
     const expr = sub.parseExpr();
     if (sub.tok() !== Tok.EOF) {

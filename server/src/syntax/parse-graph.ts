@@ -15,24 +15,30 @@ import type {
   NodeCall,
   NodeRef,
   NumberLit,
-  Property,
   Span,
   Supervise,
 } from './ast.ts';
 import { TypeParser } from './parse-types.ts';
-import { FLAG_NEWLINE, Kw, Tok } from './tokens.ts';
+import { Flag as FlagEnum, Kw as KwEnum, Tok as TokEnum } from './tokens.ts';
+
+// Imported constants are copied into module constants: under per-file transpilation (tsx, the
+// test runner) every read of an imported binding is a getter call, and these are read per token.
+const Flag = FlagEnum;
+const Kw = KwEnum;
+const Tok = TokEnum;
 
 export class GraphParser extends TypeParser {
   /**
    * The items of a graph body after its '{', up to and including the closing '}' (reported,
    * naming the graph, when missing).
    */
-  protected parseGraphBody(items: GraphItem[], graph: Name): void {
+  protected parseGraphBody(graph: Name): GraphItem[] {
+    const mark = this.mark();
     for (;;) {
       const k = this.tok();
       if (k === Tok.RBrace) {
         this.next();
-        return;
+        return this.popItems<GraphItem>(mark);
       }
       if (k === Tok.Comma) {
         this.next();
@@ -40,38 +46,38 @@ export class GraphParser extends TypeParser {
       }
       if (k === Tok.EOF) {
         this.errorMissing('AG1004', this.closeGraphMessage(graph));
-        return;
+        return this.popItems<GraphItem>(mark);
       }
       if (k === Tok.LBracket) {
-        items.push(this.parseEdge());
+        this.pushItem(this.parseEdge());
         continue;
       }
       if (k === Tok.Ident) {
         const next = this.peek(1);
         if (next === Tok.Colon) {
-          items.push(this.parseProperty());
+          this.pushItem(this.parseProperty());
           continue;
         }
         if (next === Tok.Arrow) {
-          items.push(this.parseEdge());
+          this.pushItem(this.parseEdge());
           continue;
         }
         const kw = this.kw();
         if (kw === Kw.Budget && next === Tok.LBrace) {
-          items.push(this.parseBudget());
+          this.pushItem(this.parseBudget());
           continue;
         }
         if (kw === Kw.Supervise) {
-          items.push(this.parseSupervise());
+          this.pushItem(this.parseSupervise());
           continue;
         }
         if (this.isDeclStart(0)) {
           this.errorMissing('AG1004', this.closeGraphMessage(graph));
-          return;
+          return this.popItems<GraphItem>(mark);
         }
         if ((next === Tok.Ident || next === Tok.LBracket) && !this.flagNewlineAt(1)) {
           // `a b(x)`: an edge missing its arrow; parseEdge reports it and reads the target.
-          items.push(this.parseEdge());
+          this.pushItem(this.parseEdge());
           continue;
         }
       }
@@ -89,8 +95,7 @@ export class GraphParser extends TypeParser {
   }
 
   private flagNewlineAt(ahead: number): boolean {
-    const p = this.pos + ahead;
-    return p <= this.last && (this.flags[p]! & FLAG_NEWLINE) !== 0;
+    return (this.flagsAt(ahead) & Flag.Newline) !== 0;
   }
 
   /** Skips to something that can start a graph item: a word or '[' on a new line, `key:`, `a ->`, '}'. */
@@ -111,8 +116,7 @@ export class GraphParser extends TypeParser {
     const start = this.tokStart();
     this.next();
     this.next();
-    const props: Property[] = [];
-    this.parseBlock(props, undefined, 'budget', undefined);
+    const props = this.parseBlock(undefined, 'budget', undefined);
     return { kind: 'Budget', start, end: this.prevEnd, props };
   }
 
@@ -144,27 +148,39 @@ export class GraphParser extends TypeParser {
           ? this.parseTarget()
           : this.missingTarget();
     }
-    const edge: Edge = { kind: 'Edge', start, end: this.prevEnd, source, target };
     // Modifiers in any order, each at most once. A modifier word followed by ':' is a property.
+    let when: Expr | undefined;
+    let otherwise: Span | undefined;
+    let max: NumberLit | undefined;
     for (;;) {
       if (this.tok() !== Tok.Ident || this.peek(1) === Tok.Colon) break;
       const kw = this.kw();
-      if (kw === Kw.When && edge.when === undefined && edge.otherwise === undefined) {
+      if (kw === Kw.When && when === undefined && otherwise === undefined) {
         this.next();
-        edge.when = this.parseExpr();
-      } else if (kw === Kw.Otherwise && edge.when === undefined && edge.otherwise === undefined) {
-        const span: Span = { start: this.tokStart(), end: this.tokEnd() };
+        when = this.parseExpr();
+      } else if (kw === Kw.Otherwise && when === undefined && otherwise === undefined) {
+        otherwise = { start: this.tokStart(), end: this.tokEnd() };
         this.next();
-        edge.otherwise = span;
-      } else if (kw === Kw.Max && edge.max === undefined) {
+      } else if (kw === Kw.Max && max === undefined) {
         this.next();
-        const max = this.maxBound();
+        max = this.maxBound();
         if (max === undefined) break;
-        edge.max = max;
       } else break;
     }
-    edge.end = this.prevEnd;
-    return edge;
+    // Built in one go with only the fields present: adding properties to a finished object
+    // literal would give it a second, out-of-object property store.
+    const end = this.prevEnd;
+    if (when !== undefined) {
+      return max !== undefined
+        ? { kind: 'Edge', start, end, source, target, when, max }
+        : { kind: 'Edge', start, end, source, target, when };
+    }
+    if (otherwise !== undefined) {
+      return max !== undefined
+        ? { kind: 'Edge', start, end, source, target, otherwise, max }
+        : { kind: 'Edge', start, end, source, target, otherwise };
+    }
+    return max !== undefined ? { kind: 'Edge', start, end, source, target, max } : { kind: 'Edge', start, end, source, target };
   }
 
   /** The number after `max` (the current token), or undefined after reporting its absence. */
@@ -180,7 +196,8 @@ export class GraphParser extends TypeParser {
 
   private parseTarget(): EdgeTarget {
     if (this.tok() === Tok.LBracket) return this.parseFanOut();
-    if (this.tok() === Tok.Ident && !this.isDeclStart(0) && !this.isKeyColon(0)) {
+    // A word followed by '->' or ':' starts the next edge or property: the target is missing.
+    if (this.tok() === Tok.Ident && !this.isDeclStart(0) && !this.isKeyColon(0) && this.peek(1) !== Tok.Arrow) {
       if (this.kw() === Kw.End) return this.parseEnd();
       return this.parseNodeCall(true);
     }
@@ -219,7 +236,7 @@ export class GraphParser extends TypeParser {
       args = [];
     }
     const call: NodeCall = { kind: 'NodeCall', start: name.start, end: this.prevEnd, name, args };
-    if (allowFor && this.tok() === Tok.Ident && this.subs[this.pos] === Kw.For && this.peek(1) !== Tok.Colon) {
+    if (allowFor && this.tok() === Tok.Ident && this.sub() === Kw.For && this.peek(1) !== Tok.Colon) {
       call.forEach = this.parseForEach();
       call.end = this.prevEnd;
     }
@@ -229,12 +246,14 @@ export class GraphParser extends TypeParser {
   private parseForEach(): ForEach {
     const start = this.tokStart();
     this.next();
-    const variable =
-      this.tok() === Tok.Ident && this.subs[this.pos] !== Kw.In
-        ? this.takeName()
-        : this.nameOr('AG1004', "Expected a loop variable after 'for', e.g. for t in plan.topics.");
+    let variable: Name;
+    if (this.tok() === Tok.Ident && this.sub() !== Kw.In) variable = this.takeName();
+    else {
+      this.errorMissing('AG1004', "Expected a loop variable after 'for', e.g. for t in plan.topics.");
+      variable = this.missingName();
+    }
     let list: Expr;
-    if (this.tok() === Tok.Ident && this.subs[this.pos] === Kw.In) {
+    if (this.tok() === Tok.Ident && this.sub() === Kw.In) {
       this.next();
       list = this.parseExpr();
     } else {
@@ -242,7 +261,7 @@ export class GraphParser extends TypeParser {
       list = this.canStartExpr(this.tok()) && !this.atLineStart() ? this.parseExpr() : this.errorExpr();
     }
     const forEach: ForEach = { kind: 'ForEach', start, end: this.prevEnd, variable, list };
-    if (this.tok() === Tok.Ident && this.subs[this.pos] === Kw.Max && this.peek(1) !== Tok.Colon) {
+    if (this.tok() === Tok.Ident && this.sub() === Kw.Max && this.peek(1) !== Tok.Colon) {
       this.next();
       const max = this.maxBound();
       if (max !== undefined) forEach.max = max;
@@ -254,7 +273,7 @@ export class GraphParser extends TypeParser {
   private parseFanOut(): FanOut {
     const start = this.tokStart();
     this.next();
-    const calls: NodeCall[] = [];
+    const mark = this.mark();
     for (;;) {
       const k = this.tok();
       if (k === Tok.RBracket) {
@@ -266,19 +285,20 @@ export class GraphParser extends TypeParser {
         continue;
       }
       if (k === Tok.Ident && !this.isDeclStart(0) && !(this.atLineStart() && this.isKeyColon(0))) {
-        calls.push(this.parseNodeCall(false));
+        this.pushItem(this.parseNodeCall(false));
         if (this.tok() === Tok.Comma || this.tok() === Tok.RBracket) continue;
       }
       this.errorMissing('AG1004', `Expected ']' to close the fan-out, found ${this.describeTok()}.`);
       if (!this.recoverInList(Tok.RBracket)) break;
     }
+    const calls = this.popItems<NodeCall>(mark);
     return { kind: 'FanOut', start, end: this.prevEnd, calls };
   }
 
   /** `[a, b, …]` of node names (a join source or supervised children); the current token is '['. */
   private parseNodeRefList(what: 'join' | 'children'): NodeRef[] {
     this.next();
-    const nodes: NodeRef[] = [];
+    const mark = this.mark();
     for (;;) {
       const k = this.tok();
       if (k === Tok.RBracket) {
@@ -291,7 +311,8 @@ export class GraphParser extends TypeParser {
       }
       if (k === Tok.Ident && !this.isDeclStart(0) && !(this.atLineStart() && this.isKeyColon(0))) {
         const name = this.takeName();
-        nodes.push({ kind: 'NodeRef', start: name.start, end: name.end, name });
+        const ref: NodeRef = { kind: 'NodeRef', start: name.start, end: name.end, name };
+        this.pushItem(ref);
         if (this.tok() === Tok.Comma || this.tok() === Tok.RBracket) continue;
       }
       this.errorMissing(
@@ -302,7 +323,7 @@ export class GraphParser extends TypeParser {
       );
       if (!this.recoverInList(Tok.RBracket)) break;
     }
-    return nodes;
+    return this.popItems<NodeRef>(mark);
   }
 
   // ------------------------------------------------------------------ supervise
@@ -328,13 +349,17 @@ export class GraphParser extends TypeParser {
     }
     // The strategy may sit on the next line, but a `key:` or `a ->` there starts the next item.
     const strategy =
-      this.tok() === Tok.Ident && !this.isKeyColon(0) && this.peek(1) !== Tok.Arrow && !this.isDeclStart(0)
+      this.tok() === Tok.Ident &&
+      this.kw() !== Kw.Escalate &&
+      !this.isKeyColon(0) &&
+      this.peek(1) !== Tok.Arrow &&
+      !this.isDeclStart(0)
         ? this.takeName()
         : this.missingStrategy();
     const args = this.tok() === Tok.LParen && !strategy.missing ? this.parseArgs() : [];
     const node: Supervise = { kind: 'Supervise', start, end: this.prevEnd, children, strategy, args };
     if (name !== undefined) node.name = name;
-    if (this.tok() === Tok.Ident && this.subs[this.pos] === Kw.Escalate && this.peek(1) !== Tok.Colon) {
+    if (this.tok() === Tok.Ident && this.sub() === Kw.Escalate && this.peek(1) !== Tok.Colon) {
       this.next();
       const target = this.nameOr('AG1004', "Expected the human or graph to escalate to after 'escalate'.");
       node.escalate = { kind: 'NodeRef', start: target.start, end: target.end, name: target };

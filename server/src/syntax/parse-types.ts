@@ -1,10 +1,19 @@
 // Type expressions (`string`, literals, `list<T>`, `map<T>`, `T?`, unions, inline objects, names),
 // object-type field lists with their doc comments, and parameter lists.
 import type { Field, Name, ObjectType, Param, TypeExpr } from './ast.ts';
-import { MAX_DEPTH } from './parse-base.ts';
+import { MAX_DEPTH as BASE_MAX_DEPTH } from './parse-base.ts';
 import { ExprParser } from './parse-exprs.ts';
 import { cookPlain, cookTriple } from './parse-strings.ts';
-import { Kw, STR_ESCAPE, STR_UNTERMINATED, Tok } from './tokens.ts';
+import { Kw as KwEnum, Str as StrEnum, Tok as TokEnum } from './tokens.ts';
+
+// Imported constants are copied into module constants: under per-file transpilation (tsx, the
+// test runner) every read of an imported binding is a getter call, and these are read per token.
+const Kw = KwEnum;
+type Kw = KwEnum;
+const Str = StrEnum;
+const Tok = TokEnum;
+type Tok = TokEnum;
+const MAX_DEPTH = BASE_MAX_DEPTH;
 
 export class TypeParser extends ExprParser {
   /** True for tokens that can begin a type (used to decide whether to try one after an error). */
@@ -39,11 +48,13 @@ export class TypeParser extends ExprParser {
     const first = this.parseOptionalType();
     let result: TypeExpr = first;
     if (leadingPipe || this.tok() === Tok.Pipe) {
-      const members: TypeExpr[] = [first];
+      const mark = this.mark();
+      this.pushItem(first);
       while (this.tok() === Tok.Pipe) {
         this.next();
-        members.push(this.parseOptionalType());
+        this.pushItem(this.parseOptionalType());
       }
+      const members = this.popItems<TypeExpr>(mark);
       const unionStart = leadingPipe ? start : first.start;
       result = { kind: 'UnionType', start: unionStart < first.start ? unionStart : first.start, end: this.prevEnd, members };
     }
@@ -52,12 +63,14 @@ export class TypeParser extends ExprParser {
   }
 
   private parseOptionalType(): TypeExpr {
+    const first = this.tokStart();
     const inner = this.parsePrimaryType();
     if (this.tok() !== Tok.Question) return inner;
     // `T??` means the same as `T?`; repeated marks extend one node instead of nesting, which
-    // also keeps a long run of them from building a deep tree.
+    // also keeps a long run of them from building a deep tree. The node starts at a '(' that
+    // wraps the inner type.
     while (this.tok() === Tok.Question) this.next();
-    return { kind: 'OptionalType', start: inner.start, end: this.prevEnd, inner };
+    return { kind: 'OptionalType', start: inner.start < first ? inner.start : first, end: this.prevEnd, inner };
   }
 
   private expectedType(): TypeExpr {
@@ -72,7 +85,7 @@ export class TypeParser extends ExprParser {
     const start = this.tokStart();
     switch (this.tok()) {
       case Tok.Ident: {
-        const kw = this.subs[this.pos]! as Kw;
+        const kw = this.sub() as Kw;
         const end = this.tokEnd();
         switch (kw) {
           case Kw.String:
@@ -94,17 +107,20 @@ export class TypeParser extends ExprParser {
           default:
             if (kw !== Kw.None && this.isDeclStart(0)) return this.expectedType();
         }
+        // `name:` or `name?:` is the next field or parameter, so this type is missing.
+        const next = this.peek(1);
+        if (next === Tok.Colon || (next === Tok.Question && this.peek(2) === Tok.Colon)) return this.expectedType();
         const name = this.takeName();
         return { kind: 'NamedType', start, end, name };
       }
       case Tok.String:
       case Tok.TripleString: {
         const end = this.tokEnd();
-        const sub = this.subs[this.pos]!;
+        const sub = this.sub();
         const triple = this.tok() === Tok.TripleString;
         const quote = triple ? 3 : 1;
-        const to = (sub & STR_UNTERMINATED) !== 0 ? end : end - quote;
-        const escape = (sub & STR_ESCAPE) !== 0;
+        const to = (sub & Str.Unterminated) !== 0 ? end : end - quote;
+        const escape = (sub & Str.Escape) !== 0;
         const value = triple
           ? cookTriple(this.text, start + quote, to, escape)
           : cookPlain(this.text, start + quote, to, escape);
@@ -156,24 +172,24 @@ export class TypeParser extends ExprParser {
   protected objectType(owner: Name | undefined): ObjectType {
     const start = this.tokStart();
     this.next();
-    const fields: Field[] = [];
+    const mark = this.mark();
     for (;;) {
       switch (this.tok()) {
         case Tok.RBrace:
           this.next();
-          return { kind: 'ObjectType', start, end: this.prevEnd, fields };
+          return { kind: 'ObjectType', start, end: this.prevEnd, fields: this.popItems<Field>(mark) };
         case Tok.Comma:
           this.next();
           continue;
         case Tok.EOF:
           this.errorMissing('AG1004', this.closeTypeMessage(owner));
-          return { kind: 'ObjectType', start, end: this.prevEnd, fields };
+          return { kind: 'ObjectType', start, end: this.prevEnd, fields: this.popItems<Field>(mark) };
         case Tok.Ident:
           if (this.isDeclStart(0)) {
             this.errorMissing('AG1004', this.closeTypeMessage(owner));
-            return { kind: 'ObjectType', start, end: this.prevEnd, fields };
+            return { kind: 'ObjectType', start, end: this.prevEnd, fields: this.popItems<Field>(mark) };
           }
-          fields.push(this.parseField());
+          this.pushItem(this.parseField());
           continue;
         default:
           this.errorHere('AG1004', `Expected a field 'name: type' or '}', found ${this.describeTok()}.`);
@@ -220,7 +236,7 @@ export class TypeParser extends ExprParser {
    */
   protected parseParams(ownerKind: string, owner: Name): Param[] {
     this.next();
-    const params: Param[] = [];
+    const mark = this.mark();
     for (;;) {
       const k = this.tok();
       if (k === Tok.RParen) {
@@ -232,7 +248,7 @@ export class TypeParser extends ExprParser {
         continue;
       }
       if (k === Tok.Ident && !this.isDeclStart(0)) {
-        params.push(this.parseParam());
+        this.pushItem(this.parseParam());
         if (this.tok() === Tok.Comma || this.tok() === Tok.RParen) continue;
         if (this.tok() === Tok.Ident && this.peek(1) === Tok.Colon && !this.isDeclStart(0)) {
           this.errorMissing('AG1004', "Expected ',' between parameters.");
@@ -255,7 +271,7 @@ export class TypeParser extends ExprParser {
       }
       if (this.tok() !== Tok.Comma && this.tok() !== Tok.RParen) break;
     }
-    return params;
+    return this.popItems<Param>(mark);
   }
 
   private parseParam(): Param {

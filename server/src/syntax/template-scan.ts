@@ -15,7 +15,8 @@ export interface TemplateHost {
 }
 
 /**
- * Scans the string content text[from, to) for templates. In "…" strings a backslash escapes the
+ * Scans the string content text[from, to) for templates; `hasEscape` says whether it holds a
+ * backslash at all. In "…" strings a backslash escapes the
  * next character, so `\{{` is a literal `{{`; in raw """…""" strings only `\{{` and `\"""` are
  * escapes.
  */
@@ -25,10 +26,17 @@ export function scanTemplates(
   from: number,
   to: number,
   triple: boolean,
+  hasEscape: boolean,
 ): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let i = from;
   while (i < to) {
+    if (!hasEscape) {
+      // Without backslashes nothing is escaped, so jump straight to the next `{{`.
+      const open = text.indexOf('{{', i);
+      if (open < 0 || open + 1 >= to) break;
+      i = open;
+    }
     const c = text.charCodeAt(i);
     if (c === 92) {
       if (!triple) i += 2;
@@ -42,8 +50,8 @@ export function scanTemplates(
       continue;
     }
     const open = i;
-    const close = text.indexOf('}}', open + 2);
-    if (close < 0 || close + 2 > to) {
+    const close = findClose(text, open + 2, to);
+    if (close < 0) {
       host.reportTemplate(
         'AG1009',
         "Unterminated template: add '}}' to close this '{{' (write \\{{ for a literal '{{').",
@@ -76,4 +84,12 @@ export function scanTemplates(
     i = close + 2;
   }
   return parts;
+}
+
+/** The offset of the first `}}` in text[from, to), or -1; bounded so it never reads past `to`. */
+function findClose(text: string, from: number, to: number): number {
+  for (let k = from; k + 1 < to; k++) {
+    if (text.charCodeAt(k) === 125 && text.charCodeAt(k + 1) === 125) return k;
+  }
+  return -1;
 }

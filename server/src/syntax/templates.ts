@@ -17,6 +17,6 @@ export function parseTemplateText(text: string): { templates: TemplatePart[]; di
   const sink = new DiagSink();
   // The host parser lexes nothing of its own (an empty range); it only parses template slices.
   const host = new ExprParser(text, sink, 0, 0, 0);
-  const templates = scanTemplates(host, text, 0, text.length, true);
+  const templates = scanTemplates(host, text, 0, text.length, true, text.includes('\\'));
   return { templates, diagnostics: sink.sorted() };
 }

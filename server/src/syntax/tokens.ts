@@ -1,21 +1,21 @@
-// Token kinds and per-token flags of the `.agentgraph` lexer. Kinds are small integers (a const
-// enum) so the lexer can store them in a Uint8Array and the parser can compare them without
-// touching strings. Keywords are not separate kinds: every word is an `Ident`, and the lexer
+// Token kinds and per-token flags of the `.agentgraph` lexer. Kinds are small integers (enums)
+// so the lexer can store them compactly and the parser can compare them without touching
+// strings. Keywords are not separate kinds: every word is an `Ident`, and the lexer
 // records which keyword (if any) it spells in the token's `sub` field, because almost every
 // keyword is contextual and may also be used as a property key or field name.
 
-export const enum Tok {
+export enum Tok {
   EOF,
   Ident,
-  /** `12`, `0.5`, `1e6`; `sub` holds NUM_INTEGER / NUM_INVALID. */
+  /** `12`, `0.5`, `1e6`; `sub` holds Num flags. */
   Number,
-  /** `250ms`; `sub` holds the unit (Unit) and possibly NUM_INVALID. */
+  /** `250ms`; `sub` holds the unit (Unit) and Num flags. */
   Duration,
-  /** `$0.10`; `sub` holds NUM_INVALID when no valid number follows the `$`. */
+  /** `$0.10`; `sub` holds Num.Invalid when no valid number follows the `$`. */
   Money,
-  /** `"…"`; `sub` holds STR_* flags. */
+  /** `"…"`; `sub` holds Str flags. */
   String,
-  /** `"""…"""`; `sub` holds STR_* flags. */
+  /** `"""…"""`; `sub` holds Str flags. */
   TripleString,
   LBrace,
   RBrace,
@@ -46,7 +46,7 @@ export const enum Tok {
 }
 
 /** Keyword ids stored in `sub` of Ident tokens. Kw.None for ordinary words. */
-export const enum Kw {
+export enum Kw {
   None,
   Import,
   Type,
@@ -79,8 +79,8 @@ export const enum Kw {
   Boolean,
 }
 
-/** Duration units stored in `sub` of Duration tokens (low three bits). */
-export const enum Unit {
+/** Duration units stored in `sub` of Duration tokens (low three bits, see Num.UnitMask). */
+export enum Unit {
   None,
   Ms,
   S,
@@ -89,30 +89,56 @@ export const enum Unit {
   D,
 }
 
-// `sub` flags of numeric tokens. The unit of a Duration uses the low three bits, so these start
-// at bit 3 to let a Duration carry both its unit and NUM_INVALID.
-export const NUM_INTEGER = 8;
-export const NUM_INVALID = 16;
-export const UNIT_MASK = 7;
+/** `sub` flags of numeric tokens. A Duration's unit uses the low three bits (Num.UnitMask). */
+export enum Num {
+  UnitMask = 7,
+  /** Written without a fraction or exponent. */
+  Integer = 8,
+  /** Malformed (reported by the lexer); the value is that of its valid prefix. */
+  Invalid = 16,
+}
 
-// `sub` flags of string tokens.
-/** The closing quote(s) are missing; the token runs to the end of the line (or file). */
-export const STR_UNTERMINATED = 1;
-/** The string holds a backslash, so cooking it needs escape processing. */
-export const STR_ESCAPE = 2;
-/** The string holds an unescaped `{{`, so it needs template scanning. */
-export const STR_TEMPLATE = 4;
+/** `sub` flags of string tokens. */
+export enum Str {
+  /** The closing quote(s) are missing; the token runs to the end of the line (or file). */
+  Unterminated = 1,
+  /** The string holds a backslash, so cooking it needs escape processing. */
+  Escape = 2,
+  /** The string holds an unescaped `{{`, so it needs template scanning. */
+  Template = 4,
+}
 
-// Per-token flags (the `flags` array).
-/** A line break occurs between the previous token and this one. */
-export const FLAG_NEWLINE = 1;
-/** One or more `///` doc-comment lines precede this token (see TokenStream.docs). */
-export const FLAG_DOC = 2;
-/**
- * The lexer reported an error between the previous token and this one (skipped junk). The parser
- * does not report a second error at this token, so one stray character costs one diagnostic.
- */
-export const FLAG_JUNK = 4;
+/** Per-token flags (the `flags` array). */
+export enum Flag {
+  /** A line break occurs between the previous token and this one. */
+  Newline = 1,
+  /** One or more `///` doc-comment lines precede this token. */
+  Doc = 2,
+  /**
+   * The lexer reported an error between the previous token and this one (skipped junk). The
+   * parser does not report a second error at this token, so one stray character costs one
+   * diagnostic.
+   */
+  Junk = 4,
+  /**
+   * The lexer reported this token itself (an unterminated string, an invalid number). The parser
+   * uses it as a literal but treats what directly follows as fallout of that error.
+   */
+  Bad = 8,
+}
+
+// The same flags as plain constants, for code that reads a TokenStream (the formatter and the
+// completion context use these names).
+export const NUM_INTEGER = Num.Integer;
+export const NUM_INVALID = Num.Invalid;
+export const UNIT_MASK = Num.UnitMask;
+export const STR_UNTERMINATED = Str.Unterminated;
+export const STR_ESCAPE = Str.Escape;
+export const STR_TEMPLATE = Str.Template;
+export const FLAG_NEWLINE = Flag.Newline;
+export const FLAG_DOC = Flag.Doc;
+export const FLAG_JUNK = Flag.Junk;
+export const FLAG_BAD = Flag.Bad;
 
 /** Human-readable spelling of a token kind, for messages. */
 export function tokKindText(kind: Tok): string {
@@ -186,8 +212,8 @@ export function tokKindText(kind: Tok): string {
 }
 
 /**
- * The lexer's output: parallel typed arrays rather than one object per token, so lexing a large
- * file allocates a handful of buffers instead of millions of small objects.
+ * A whole file's tokens (from `lex`, for tests and tools): parallel typed arrays rather than one
+ * object per token. The parser itself streams tokens through the Lexer's ring buffer instead.
  */
 export interface TokenStream {
   /** Token kinds (Tok), one per token; the last token is always Tok.EOF. */
@@ -196,7 +222,7 @@ export interface TokenStream {
   ends: Int32Array;
   /** Kind-specific detail: keyword id, numeric flags and unit, or string flags. */
   subs: Uint8Array;
-  /** FLAG_* bits. */
+  /** Flag bits. */
   flags: Uint8Array;
   /** Number of tokens including the final EOF. */
   count: number;
