@@ -295,7 +295,7 @@ describe('agentgraph (global)', () => {
     const unknown = await run(['frobnicate'], { cwd: tmp });
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown command 'frobnicate'/);
-    const planned = await run(['eval'], { cwd: tmp });
+    const planned = await run(['export'], { cwd: tmp });
     assert.equal(planned.code, 2);
     assert.match(planned.stderr, /not available in this version yet/);
     const flag = await run(['--frob', 'check'], { cwd: tmp });

@@ -1,0 +1,230 @@
+// `agentgraph eval`: runs the `eval` blocks of specs (a file or a folder) and reports pass rates
+// with 95% confidence intervals, per-assertion pass rates, cost and latency, and the failing cases
+// with the failing assertion's expected and actual values. Formats: a table (default), JSON or
+// JUnit XML on stdout; `--out DIR` also writes report.md, report.html, results.json, junit.xml.
+//
+// Exit codes: 0 every eval met its thresholds, 1 one did not (or could not run), 2 usage error.
+
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadFixtures } from '../runtime/providers/fixtures.ts';
+import { buildIR } from '../ir/build.ts';
+import type { EvalIR, IR } from '../ir/schema.ts';
+import { FileResponseCache } from '../runtime/cache.ts';
+import { loadAnswersFile, noHuman, type HumanChannel } from '../runtime/human.ts';
+import { createProvider, realClock, VirtualClock, type ProviderName } from '../runtime/providers/index.ts';
+import type { Provider } from '../runtime/provider.ts';
+import { rel, runEval, type EvalResult, type SampleEnv } from '../evals/runner.ts';
+import { formatTable, toHtml, toJUnit, toJson, toMarkdown } from '../evals/report.ts';
+import { checkFiles, outsideRoot, resolveRoot } from './check-command.ts';
+import { expandPaths } from './files.ts';
+import { formatText, useColor } from './format.ts';
+import type { Command, CommandContext } from './main.ts';
+
+export const EXIT_EVAL_FAILED = 1;
+
+const HELP = `Usage: agentgraph eval <file|folder> [options]
+
+Runs the eval blocks of the specs: every case \`repeat\` times, checks the assertions, and reports the
+pass rate (with a 95% Wilson interval) against \`pass_rate\`, per-assertion pass rates, cost and
+latency, and each failing case with its failing assertion (expected vs actual).
+
+Options:
+  --eval NAME         Run only this eval.
+  --provider NAME     simulated (default: no key, no network, virtual time) or openai.
+  --seed N            Base seed (default 1); sample k of case i uses seed + i × repeat + k.
+  --format FMT        table (default), json or junit (JUnit XML), on stdout.
+  --out DIR           Also write report.md, report.html, results.json and junit.xml to DIR.
+  --fixtures FILE     Scripted answers per agent for the simulated provider.
+  --answers FILE      JSON answers for humans: { "human_name": answer | [answer, …] }. Without it,
+                      a sample whose run waits for a person fails.
+  --no-cache          Neither read nor write the response cache (.agentgraph/cache).
+  --concurrency N     Samples running at once (default: the eval's \`concurrency\`, else 1).
+  --root DIR          The workspace root; datasets must be inside it (default: the current directory).
+  -h, --help          Show this help.
+
+Exit codes: 0 every eval met its thresholds, 1 an eval failed, 2 usage error.
+`;
+
+interface Selected {
+  ir: IR;
+  ev: EvalIR;
+}
+
+/** Compiles the specs; a spec with errors is reported and skipped (its evals cannot run). */
+function compileAll(ctx: CommandContext, arg: string, root: string): { irs: IR[]; broken: string[] } | number {
+  const { files, errors } = expandPaths([arg], ctx.cwd);
+  if (errors[0]) return ctx.usageError(errors[0]);
+  if (files.length === 0) return ctx.usageError(`no .agentgraph files in ${arg}`);
+  const outside = outsideRoot(files, root, ctx);
+  if (outside[0]) return ctx.usageError(outside[0]);
+  const result = checkFiles(files, root, ctx.cwd);
+  const irs: IR[] = [];
+  const broken: string[] = [];
+  for (const f of files) {
+    const a = result.analyses.get(f);
+    const mine = result.diagnostics.filter((d) => d.absFile === f && d.severity === 'error');
+    if (!a || mine.length > 0) {
+      const rel = path.relative(ctx.cwd, f);
+      if (mine.length) ctx.stderr.write(formatText(mine, useColor(ctx.stderr, ctx.env)));
+      ctx.stderr.write(`agentgraph eval: ${rel} has errors; its evals were not run (see \`agentgraph check\`).\n`);
+      broken.push(rel);
+      continue;
+    }
+    irs.push(buildIR(a));
+  }
+  return { irs, broken };
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'Run eval blocks and report pass rates, cost and failing cases',
+  help: HELP,
+  async run(args, ctx) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        eval: { type: 'string' },
+        provider: { type: 'string', default: 'simulated' },
+        seed: { type: 'string' },
+        format: { type: 'string', default: 'table' },
+        out: { type: 'string' },
+        fixtures: { type: 'string' },
+        answers: { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        concurrency: { type: 'string' },
+        root: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      ctx.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length !== 1) return ctx.usageError(positionals.length ? 'expected one spec file or folder, got several' : 'expected a spec file or folder');
+    const provider = values.provider as ProviderName;
+    if (provider !== 'simulated' && provider !== 'openai') return ctx.usageError(`unknown provider '${values.provider}'; use simulated or openai`);
+    const seed = values.seed === undefined ? 1 : Number(values.seed);
+    if (!Number.isInteger(seed)) return ctx.usageError(`--seed must be an integer, got '${values.seed}'`);
+    const format = values.format;
+    if (format !== 'table' && format !== 'json' && format !== 'junit') return ctx.usageError(`unknown format '${format}'; use table, json or junit`);
+    const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) return ctx.usageError(`--concurrency must be a positive integer, got '${values.concurrency}'`);
+    if (provider === 'openai' && values.fixtures) return ctx.usageError('--fixtures only applies to the simulated provider');
+    const root = resolveRoot(ctx, values.root);
+    if (typeof root === 'number') return root;
+    if (!existsSync(path.resolve(ctx.cwd, positionals[0]!))) return ctx.usageError(`${positionals[0]} does not exist`);
+
+    // Validate the side files up front, so a typo is a usage error and not N failed samples.
+    let fixtures: string | undefined;
+    if (values.fixtures) {
+      fixtures = path.resolve(ctx.cwd, values.fixtures);
+      try {
+        loadFixtures(fixtures);
+      } catch (err) {
+        return ctx.usageError(err instanceof Error ? err.message : String(err));
+      }
+    }
+    const answers = values.answers && path.resolve(ctx.cwd, values.answers);
+    if (answers) {
+      try {
+        loadAnswersFile(answers);
+      } catch (err) {
+        return ctx.usageError(`cannot use the answers file: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+
+    const compiled = compileAll(ctx, positionals[0]!, root);
+    if (typeof compiled === 'number') return compiled;
+    const { irs, broken } = compiled;
+    const selected: Selected[] = irs.flatMap((ir) => ir.evals.map((ev) => ({ ir, ev }))).filter((x) => !values.eval || x.ev.name === values.eval);
+    if (selected.length === 0 && broken.length) return EXIT_EVAL_FAILED;
+    if (selected.length === 0) return ctx.usageError(values.eval ? `no eval '${values.eval}' in ${positionals[0]}` : `no eval blocks in ${positionals[0]}`);
+
+    let shared: Provider | undefined;
+    if (provider === 'openai') {
+      try {
+        shared = createProvider('openai', { env: ctx.env });
+      } catch (err) {
+        return ctx.usageError(err instanceof Error ? err.message : String(err));
+      }
+    }
+    const makeEnv = (s: number): SampleEnv => {
+      const human: HumanChannel = answers ? loadAnswersFile(answers) : noHuman;
+      if (shared) return { provider: shared, clock: realClock, human };
+      const clock = new VirtualClock();
+      return { provider: createProvider('simulated', { seed: s, clock, fixtures }), clock, human };
+    };
+
+    const dotDir = path.join(root, '.agentgraph');
+    const cache = new FileResponseCache(path.join(dotDir, 'cache'));
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    const tty = ctx.stderr.isTTY === true;
+    const results: { result: EvalResult; ev: EvalIR }[] = [];
+    try {
+      for (const { ir, ev } of selected) {
+        const label = `${ev.name} (${rel(ir.source, ctx.cwd) ?? ir.source})`;
+        if (!tty) ctx.stderr.write(`eval ${label}: running\n`);
+        let failedSoFar = 0;
+        const result = await runEval({
+          ir,
+          eval: ev,
+          root,
+          seed,
+          makeEnv,
+          concurrency,
+          cache,
+          noCache: values['no-cache'] === true,
+          runsDir: path.join(dotDir, 'runs'),
+          signal: controller.signal,
+          onSample: (s, done, total) => {
+            if (tty) {
+              const width = 24;
+              const fill = Math.round((done / total) * width);
+              ctx.stderr.write(`\r\x1b[2Keval ${label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total}`);
+            } else {
+              if (!s.passed) failedSoFar++;
+              const step = Math.max(1, Math.ceil(total / 4));
+              if (done === total || done % step === 0) ctx.stderr.write(`  ${done}/${total} samples run, ${failedSoFar} failed\n`);
+            }
+          },
+        });
+        if (tty) ctx.stderr.write('\r\x1b[2K');
+        results.push({ result, ev });
+        if (format === 'table') ctx.stdout.write(`${formatTable(result, ev, { color: useColor(ctx.stdout, ctx.env), cwd: ctx.cwd })}\n`);
+        if (controller.signal.aborted) break;
+      }
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+
+    const all = results.map((x) => x.result);
+    if (format === 'json') ctx.stdout.write(toJson(all));
+    else if (format === 'junit') ctx.stdout.write(toJUnit(results));
+    else {
+      const failed = all.filter((r) => !r.passed);
+      ctx.stdout.write(`${all.length - failed.length}/${all.length} evals passed${failed.length ? `; failed: ${failed.map((r) => r.name).join(', ')}` : ''}\n`);
+      if (broken.length) ctx.stdout.write(`not run (the spec has errors): ${broken.join(', ')}\n`);
+    }
+    if (values.out) {
+      const dir = path.resolve(ctx.cwd, values.out);
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, 'report.md'), toMarkdown(results, dir));
+        writeFileSync(path.join(dir, 'report.html'), toHtml(results, dir));
+        writeFileSync(path.join(dir, 'results.json'), toJson(all));
+        writeFileSync(path.join(dir, 'junit.xml'), toJUnit(results));
+        ctx.stderr.write(`reports written to ${path.relative(ctx.cwd, dir) || '.'}/ (report.md, report.html, results.json, junit.xml)\n`);
+      } catch (err) {
+        ctx.stderr.write(`agentgraph eval: cannot write reports to ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
+        return EXIT_EVAL_FAILED;
+      }
+    }
+    return all.every((r) => r.passed) && broken.length === 0 ? 0 : EXIT_EVAL_FAILED;
+  },
+};
