@@ -1,17 +1,21 @@
 // Converts a run's trace.jsonl to OTLP JSON (the body of an OTLP/HTTP `v1/traces` request), so any
 // OpenTelemetry backend (Jaeger, Tempo, Honeycomb, Langfuse, …) can show agentgraph runs. The shape
-// is written by hand: resourceSpans → scopeSpans → spans, ids as lowercase hex (32 characters for
+// is resourceSpans → scopeSpans → spans, ids as lowercase hex (32 characters for
 // the trace, 16 for spans), times as unix nanoseconds in decimal strings, attributes as OTLP
-// key/value pairs. Ids are derived from the run id, so exporting the same run twice gives the same
+// key/value pairs — produced by the OpenTelemetry SDK's JSON serializer. Ids are derived from the run id, so exporting the same run twice gives the same
 // ids, and the spans of a resumed run land in the same trace.
 
 import { createHash } from 'node:crypto';
+import type { Attributes } from '@opentelemetry/api';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { AttrValue, RunEvent, SpanRecord } from './trace.ts';
 
 export type OtlpAnyValue =
   | { stringValue: string }
   | { boolValue: boolean }
-  | { intValue: string }
+  | { intValue: string | number }
   | { doubleValue: number }
   | { arrayValue: { values: OtlpAnyValue[] } };
 
@@ -102,7 +106,11 @@ export function toOtlp(events: readonly RunEvent[], opts: { serviceName?: string
     list.push({ time: e.time, delta: e.delta });
     tokens.set(e.spanId, list);
   }
-  const spans: OtlpSpan[] = spansOf(events).map((s) => {
+  const resource = resourceFromAttributes({ 'service.name': opts.serviceName ?? 'agentgraph', 'agentgraph.run_id': runId });
+  const scope = { name: 'agentgraph', version: opts.version ?? '0.0.0' };
+  // The OpenTelemetry SDK's own serializer writes the OTLP JSON, so the encoding (ids, nanosecond
+  // timestamps, attribute values) is exactly what collectors expect; we only describe the spans.
+  const spans: ReadableSpan[] = spansOf(events).map((s) => {
     const ended = s.endMs !== undefined;
     const status = !ended
       ? { code: STATUS_ERROR, message: 'the span never ended (the run was interrupted)' }
@@ -111,30 +119,37 @@ export function toOtlp(events: readonly RunEvent[], opts: { serviceName?: string
         : s.status === 'cancelled'
           ? { code: STATUS_UNSET, message: s.error ?? 'cancelled' }
           : { code: STATUS_OK };
-    const attributes = keyValues({ ...s.attributes, 'agentgraph.span.kind': s.kind });
     const streamed = tokens.get(s.id);
+    const start = hrTime(s.startMs);
+    const endMs = s.endMs ?? Math.max(lastTime, s.startMs);
+    const context = { traceId, spanId: spanId(s.id), traceFlags: 1 };
     return {
-      traceId,
-      spanId: spanId(s.id),
-      ...(s.parentId ? { parentSpanId: spanId(s.parentId) } : {}),
       name: s.name,
-      kind: s.kind === 'model_call' ? SPAN_KIND_CLIENT : SPAN_KIND_INTERNAL,
-      startTimeUnixNano: msToUnixNano(s.startMs),
-      endTimeUnixNano: msToUnixNano(s.endMs ?? Math.max(lastTime, s.startMs)),
-      attributes,
-      // Streaming is summarised as one event (first token time and chunk count), not one per chunk.
-      events: streamed?.length
-        ? [{ timeUnixNano: msToUnixNano(streamed[0]!.time), name: 'gen_ai.first_token', attributes: keyValues({ 'agentgraph.stream.chunks': streamed.length }) }]
-        : [],
+      kind: s.kind === 'model_call' ? SPAN_KIND_CLIENT - 1 : SPAN_KIND_INTERNAL - 1,
+      spanContext: () => context,
+      parentSpanContext: s.parentId ? { traceId, spanId: spanId(s.parentId), traceFlags: 1 } : undefined,
+      startTime: start,
+      endTime: hrTime(endMs),
+      duration: hrTime(endMs - s.startMs),
       status,
+      attributes: { ...(s.attributes as Record<string, AttrValue>), 'agentgraph.span.kind': s.kind } as Attributes,
+      links: [],
+      // Streaming is summarised as one event (first token time and chunk count), not one per chunk.
+      events: streamed?.length ? [{ time: hrTime(streamed[0]!.time), name: 'gen_ai.first_token', attributes: { 'agentgraph.stream.chunks': streamed.length } }] : [],
+      ended,
+      resource,
+      instrumentationScope: scope,
+      droppedAttributesCount: 0,
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
     };
   });
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: keyValues({ 'service.name': opts.serviceName ?? 'agentgraph', 'agentgraph.run_id': runId }) },
-        scopeSpans: [{ scope: { name: 'agentgraph', version: opts.version ?? '0.0.0' }, spans }],
-      },
-    ],
-  };
+  const bytes = JsonTraceSerializer.serializeRequest(spans);
+  return JSON.parse(new TextDecoder().decode(bytes)) as OtlpTraces;
+}
+
+/** Milliseconds since the epoch (possibly fractional) as OpenTelemetry's [seconds, nanoseconds]. */
+function hrTime(ms: number): [number, number] {
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
 }
