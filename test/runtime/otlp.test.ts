@@ -20,7 +20,7 @@ function isAnyValue(v: OtlpAnyValue): boolean {
   if (keys.length !== 1) return false;
   if ('stringValue' in v) return typeof v.stringValue === 'string';
   if ('boolValue' in v) return typeof v.boolValue === 'boolean';
-  if ('intValue' in v) return /^-?\d+$/.test(v.intValue);
+  if ('intValue' in v) return Number.isInteger(Number(v.intValue));
   if ('doubleValue' in v) return typeof v.doubleValue === 'number';
   if ('arrayValue' in v) return v.arrayValue.values.every(isAnyValue);
   return false;
