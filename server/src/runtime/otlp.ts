@@ -69,10 +69,6 @@ export function anyValue(v: AttrValue): OtlpAnyValue {
   return { arrayValue: { values: (v as (string | number)[]).map((x) => anyValue(x)) } };
 }
 
-function keyValues(attrs: Record<string, AttrValue>): OtlpKeyValue[] {
-  return Object.entries(attrs).map(([key, v]) => ({ key, value: anyValue(v) }));
-}
-
 /** Parses trace.jsonl text; blank and unparsable lines (a line cut short by a crash) are skipped. */
 export function parseTraceJsonl(text: string): RunEvent[] {
   const out: RunEvent[] = [];
