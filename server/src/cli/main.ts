@@ -12,6 +12,8 @@ import { checkCommand } from './check-command.ts';
 import { irCommand } from './ir-command.ts';
 import { runCommand } from './run-command.ts';
 import { exportTraceCommand } from './export-trace-command.ts';
+import { diagramCommand } from './diagram-command.ts';
+import { evalCommand } from './eval-command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
@@ -56,6 +58,8 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   [irCommand.name, irCommand],
   [runCommand.name, runCommand],
   [exportTraceCommand.name, exportTraceCommand],
+  [diagramCommand.name, diagramCommand],
+  [evalCommand.name, evalCommand],
 ]);
 const PLANNED = ['run', 'eval', 'diagram', 'export', 'export-trace'];
 

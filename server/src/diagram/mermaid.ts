@@ -3,8 +3,20 @@
 // each diagram node, the spec range and a hover summary, so views can link the picture back to
 // the source. Labels contain only text derived from the spec (never model output) and are escaped
 // for Mermaid; the webview still renders with securityLevel 'strict'.
+//
+// What the picture says:
+//   - agents are rounded boxes (name, model, badges ↻ retries, ⤵ fallback, ⏱ cache, ⚠ irreversible
+//     tool, and the worst case of one execution), humans parallelograms, tools hexagons, nested
+//     graphs subroutine boxes, start/end stadiums, joins small ∧ circles. Kinds are told apart by
+//     shape and colour, not by emoji (which many fonts lack);
+//   - edges carry their condition, `otherwise`, `for each x ≤ N` (fan-out, thick) and `max N`;
+//     edges that close a loop are dotted;
+//   - supervisors are labelled dashed boxes (nested ones nest); collapsed, one box stands in for
+//     everything inside it, and edges into or out of it are redirected to the box;
+//   - a summary node (worst case against the budget) and a legend.
 
 import type { AgentIR, GraphIR, IR, SourceRange } from '../ir/schema.ts';
+import { classDefLines } from './palette.ts';
 
 export interface DiagramOptions {
   /** The graph to draw; defaults to the first graph in the IR. */
@@ -43,29 +55,64 @@ export const nodeId = (name: string) => `n_${name.replace(ID_SAFE, '_')}`;
 const toolId = (name: string) => `t_${name.replace(ID_SAFE, '_')}`;
 const supId = (name: string) => `s_${name.replace(ID_SAFE, '_')}`;
 
-/** Escapes text for a quoted Mermaid label: quotes and angle brackets become entities. */
+/**
+ * Escapes text for a quoted Mermaid label. Everything Mermaid or HTML could read as syntax becomes
+ * a Mermaid entity (`#quot;`, `#60;`, …), which Mermaid turns into an HTML entity: the text shows
+ * as written and never as markup. `#` itself is escaped first so spec text cannot forge entities,
+ * and `$$` is broken up so it is never taken for KaTeX math.
+ */
 export function escapeLabel(text: string): string {
-  return text
-    .replace(/&/g, '#amp;')
-    .replace(/"/g, '#quot;')
-    .replace(/</g, '#lt;')
-    .replace(/>/g, '#gt;')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[|]/g, '#124;')
-    .replace(/[{}[\]]/g, (c) => `#${c.charCodeAt(0)};`);
+  return text.replace(/[\r\n]+/g, ' ').replace(/[#&"<>|{}[\]`\\]|\$(?=\$)/g, (c) => {
+    switch (c) {
+      case '&':
+        return '#amp;';
+      case '"':
+        return '#quot;';
+      case '<':
+        return '#lt;';
+      case '>':
+        return '#gt;';
+      default:
+        return `#${c.charCodeAt(0)};`;
+    }
+  });
 }
+
+/** Breaks text into lines of about `width` characters at spaces, preferring breaks after && and ||. */
+export function wrapText(text: string, width = 26): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && cur.length + 1 + w.length > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+    if (/^(&&|\|\|)$/.test(w) && cur.length > width / 2) {
+      lines.push(cur);
+      cur = '';
+    }
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
+
+/** Escaped, wrapped label text with Mermaid line breaks. */
+const label = (text: string, width?: number) => wrapText(text, width).map(escapeLabel).join('<br/>');
 
 function money(usd: number): string {
   if (usd === 0) return '$0';
   if (usd < 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toFixed(usd < 1 ? 3 : 2)}`;
+  return `$${usd.toFixed(usd < 0.1 ? 3 : 2)}`;
 }
 
 function duration(ms: number): string {
+  const fmt = (v: number, unit: string) => `${v.toFixed(1).replace(/\.0$/, '')}${unit}`;
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)}m`;
-  return `${(ms / 3_600_000).toFixed(1)}h`;
+  if (ms < 60_000) return fmt(ms / 1000, 's');
+  if (ms < 3_600_000) return fmt(ms / 60_000, 'm');
+  if (ms < 3 * 86_400_000) return fmt(ms / 3_600_000, 'h');
+  return fmt(ms / 86_400_000, 'd');
 }
 
 function typeName(schema: Record<string, unknown>): string {
@@ -92,6 +139,10 @@ function badges(a: AgentIR, ir: IR): string[] {
   return out;
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+type Supervisor = GraphIR['supervisors'][number];
+
 export function generateDiagram(ir: IR, options: DiagramOptions = {}): Diagram | undefined {
   const g: GraphIR | undefined = options.graph ? ir.graphs.find((x) => x.name === options.graph) : ir.graphs[0];
   if (!g) return undefined;
@@ -103,180 +154,304 @@ export function generateDiagram(ir: IR, options: DiagramOptions = {}): Diagram |
   const humans = new Map(ir.humans.map((h) => [h.name, h]));
   const tools = new Map(ir.tools.map((t) => [t.name, t]));
   const graphs = new Map(ir.graphs.map((x) => [x.name, x]));
+  const models = new Map(ir.models.map((m) => [m.name, m]));
+  const graphNodes = new Map(g.nodes.map((n) => [n.name, n]));
 
-  // Which supervisor box each node is drawn in (nested supervisors nest their boxes).
-  const supByName = new Map(g.supervisors.filter((s) => s.name).map((s) => [s.name!, s]));
+  // ---------------------------------------------------------------- supervisors
+  // Each supervisor has a key (its name, or sup<i> when unnamed); a child is a node name or the
+  // name of another supervisor. parentOf maps both kinds of child to the key of its box.
+  const supKeys = g.supervisors.map((s, i) => s.name ?? `sup${i}`);
+  const supByKey = new Map<string, Supervisor>(g.supervisors.map((s, i) => [supKeys[i]!, s]));
   const parentOf = new Map<string, string>();
   g.supervisors.forEach((s, i) => {
-    const key = s.name ?? `sup${i}`;
-    for (const c of s.children) parentOf.set(c, key);
+    for (const c of s.children) if (!parentOf.has(c) && c !== supKeys[i]) parentOf.set(c, supKeys[i]!);
   });
-  const supKey = (s: (typeof g.supervisors)[number], i: number) => s.name ?? `sup${i}`;
-  const collapsed = new Set(
-    options.collapseSupervisors ? g.supervisors.map(supKey).filter((k) => !(options.expanded ?? []).includes(k)) : [],
-  );
-  /** The outermost collapsed supervisor containing a node, which stands in for it. */
+  const ancestors = (name: string): string[] => {
+    const out: string[] = [];
+    for (let cur = parentOf.get(name); cur !== undefined && !out.includes(cur) && out.length < 100; cur = parentOf.get(cur)) out.push(cur);
+    return out;
+  };
+  const expanded = new Set(options.expanded ?? []);
+  const collapsed = new Set(options.collapseSupervisors ? supKeys.filter((k) => !expanded.has(k)) : []);
+  /** The outermost collapsed supervisor containing `name` (a node or a supervisor key), which stands in for it. */
   const standIn = (name: string): string | undefined => {
     let found: string | undefined;
-    for (let cur = parentOf.get(name), guard = 0; cur && guard < 100; cur = parentOf.get(cur), guard++) if (collapsed.has(cur)) found = cur;
+    for (const a of ancestors(name)) if (collapsed.has(a)) found = a;
     return found;
   };
-  const drawnId = (name: string) => {
+  /** The Mermaid id that represents a node: its own, or the collapsed box it is hidden in. */
+  const drawnId = (name: string): string => {
+    if (name === 'start') return 'start';
+    if (name === 'end') return 'stop';
     const s = standIn(name);
     return s ? supId(s) : nodeId(name);
   };
+  /** The Mermaid id of a supervisor: its box (cluster or collapsed node), or the collapsed box around it. */
+  const drawnSupId = (key: string): string => supId(standIn(key) ?? key);
+  /** Graph nodes anywhere inside a supervisor. */
+  const leavesOf = (key: string, seen = new Set<string>()): string[] => {
+    if (seen.has(key)) return [];
+    seen.add(key);
+    const s = supByKey.get(key);
+    if (!s) return [];
+    return s.children.flatMap((c) => (supByKey.has(c) && !graphNodes.has(c) ? leavesOf(c, seen) : graphNodes.has(c) ? [c] : []));
+  };
+  // One line: Mermaid does not make room for a second title line, so nodes would cover it.
+  const supTitle = (s: Supervisor) =>
+    `<b>${escapeLabel(`supervisor ${s.name ?? ''}`.trim())}</b>${escapeLabel(` · ${s.strategy} · ≤${plural(s.maxRestarts, 'restart')} / ${duration(s.withinMs)}`)}`;
+  const supHover = (key: string, s: Supervisor) =>
+    `supervise ${s.name ?? ''}${s.name ? ' ' : ''}[${s.children.join(', ')}] ${s.strategy}(max_restarts: ${s.maxRestarts}, within: ${duration(s.withinMs)})` +
+    `${s.escalate ? `\nescalates to ${s.escalate}` : ''}${collapsed.has(key) && !standIn(key) ? `\n${plural(leavesOf(key).length, 'node')} inside; click to expand` : ''}`;
 
-  const nodeLine = (name: string, kind: string): string => {
+  // ---------------------------------------------------------------- nodes
+  const defined = new Set<string>();
+  const nodeLine = (name: string, kind: string, indent: string): string => {
     const id = nodeId(name);
+    defined.add(id);
     if (kind === 'agent') {
-      const a = agents.get(name)!;
+      const a = agents.get(name);
+      if (!a) return `${indent}${id}("${escapeLabel(name)}"):::agent`;
       const b = badges(a, ir);
-      const label = [`🤖 ${name}`, `${a.model}${b.length ? ' · ' + b.join(' · ') : ''}`, `≤ ${money(a.worstCase.costUsd)} · ${duration(a.worstCase.latencyMs)}`];
+      const parts = [`<b>${escapeLabel(name)}</b>`, escapeLabel([a.model, ...b].join(' · ')), escapeLabel(`≤ ${money(a.worstCase.costUsd)} · ${duration(a.worstCase.latencyMs)}`)];
       const cls = b.includes('⚠ irreversible') ? 'irreversible' : 'agent';
-      nodes.push({ id, name, kind: 'agent', range: a.range, hover: `agent ${name}${signature(a.params, a.output)}\nworst case ${money(a.worstCase.costUsd)}, ${duration(a.worstCase.latencyMs)}` });
-      return `  ${id}["${label.map(escapeLabel).join('<br/>')}"]:::${cls}`;
+      const m = models.get(a.model);
+      const details = [
+        `model ${a.model}${m ? ` (${m.provider} ${m.modelId})` : ''}${a.fallback.length ? `, fallback ${a.fallback.join(', ')}` : ''}`,
+        a.retry.max > 0 ? `retry ${a.retry.max} (${a.retry.strategy})` : '',
+        a.cacheTtlMs !== undefined ? `cache ${duration(a.cacheTtlMs)}` : '',
+        a.tools.length ? `tools ${a.tools.join(', ')}` : '',
+      ].filter(Boolean);
+      nodes.push({
+        id,
+        name,
+        kind: 'agent',
+        range: a.range,
+        hover: `agent ${name}${signature(a.params, a.output)}\n${details.join('; ')}\nworst case ${money(a.worstCase.costUsd)}, ${duration(a.worstCase.latencyMs)}, ${plural(a.worstCase.calls, 'call')}`,
+      });
+      return `${indent}${id}("${parts.join('<br/>')}"):::${cls}`;
     }
     if (kind === 'human') {
-      const h = humans.get(name)!;
-      nodes.push({ id, name, kind: 'human', range: h.range, hover: `human ${name}${signature(h.params, h.output)}${h.timeoutMs ? `\ntimeout ${duration(h.timeoutMs)}` : ''}` });
-      return `  ${id}[/"${escapeLabel(`🧑 ${name}`)}${h.timeoutMs ? '<br/>' + escapeLabel(`waits ≤ ${duration(h.timeoutMs)}`) : ''}"/]:::human`;
+      const h = humans.get(name);
+      nodes.push({ id, name, kind: 'human', range: h?.range, hover: `human ${name}${h ? signature(h.params, h.output) : ''}${h?.timeoutMs ? `\ntimeout ${duration(h.timeoutMs)}` : ''}` });
+      return `${indent}${id}[/"<b>${escapeLabel(name)}</b><br/>${escapeLabel(h?.timeoutMs ? `human · waits ≤ ${duration(h.timeoutMs)}` : 'human')}"/]:::human`;
     }
     if (kind === 'tool') {
-      const t = tools.get(name)!;
-      nodes.push({ id, name, kind: 'tool', range: t.range, hover: `tool ${name}${signature(t.params, t.output)}\neffect ${t.effect}` });
-      return `  ${id}[["${escapeLabel(`🔧 ${name}`)}<br/>${escapeLabel(t.effect)}"]]:::${t.effect === 'irreversible' ? 'irreversible' : 'tool'}`;
+      const t = tools.get(name);
+      nodes.push({ id, name, kind: 'tool', range: t?.range, hover: `tool ${name}${t ? signature(t.params, t.output) : ''}${t ? `\neffect ${t.effect}${t.timeoutMs ? `, timeout ${duration(t.timeoutMs)}` : ''}${t.approve ? `, approved by ${t.approve}` : ''}` : ''}` });
+      const irr = t?.effect === 'irreversible';
+      return `${indent}${id}{{"<b>${escapeLabel(`${irr ? '⚠ ' : ''}${name}`)}</b><br/>${escapeLabel(t ? toolNote(t) : 'tool')}"}}:::${irr ? 'irreversible' : 'tool'}`;
     }
     const sub = graphs.get(name);
-    nodes.push({ id, name, kind: 'graph', range: sub?.range, hover: `graph ${name}${sub ? signature(sub.params, sub.output) : ''}${sub ? `\nworst case ${money(sub.worstCase.costUsd)}` : ''}` });
-    return `  ${id}[["${escapeLabel(`▦ ${name}`)}"]]:::subgraphNode`;
+    nodes.push({ id, name, kind: 'graph', range: sub?.range, hover: `graph ${name}${sub ? signature(sub.params, sub.output) : ''}${sub ? `\nworst case ${money(sub.worstCase.costUsd)}, ${duration(sub.worstCase.latencyMs)}` : ''}` });
+    return `${indent}${id}[["<b>${escapeLabel(`▦ ${name}`)}</b><br/>${escapeLabel(sub ? `graph · ≤ ${money(sub.worstCase.costUsd)} · ${duration(sub.worstCase.latencyMs)}` : 'graph')}"]]:::subgraphNode`;
   };
+  const toolNote = (t: IR['tools'][number]) => [t.effect, t.approve ? `approved by ${t.approve}` : ''].filter(Boolean).join(' · ');
 
   lines.push(`  start(["start"]):::terminal`);
+  defined.add('start');
   nodes.push({ id: 'start', name: 'start', kind: 'start', range: g.range, hover: `graph ${g.name}${signature(g.params, g.output)}` });
-  lines.push(`  stop(["end"]):::terminal`);
-  nodes.push({ id: 'stop', name: 'end', kind: 'end', range: g.range, hover: `returns ${typeName(g.output)}` });
 
-  // Nodes, grouped into supervisor subgraphs (children first declared inside their box).
-  const drawn = new Set<string>();
+  // Nodes in the order the graph lists them; a supervisor's box is written where its first node is.
+  const emittedSups = new Set<string>();
+  const clusters: string[] = [];
+  const emitted = new Set<string>();
+  /** Agents drawn so far whose tools still need to be drawn. */
+  let pendingToolOwners: string[] = [];
   const drawSupervisor = (key: string, indent: string) => {
-    const s = supByName.get(key) ?? g.supervisors[Number(key.replace('sup', ''))];
+    if (emittedSups.has(key)) return;
+    emittedSups.add(key);
+    const s = supByKey.get(key);
     if (!s) return;
-    const title = `${s.name ?? 'supervisor'} · ${s.strategy} · ≤${s.maxRestarts} restarts / ${duration(s.withinMs)}${s.escalate ? ` · escalates to ${s.escalate}` : ''}`;
     if (collapsed.has(key)) {
-      nodes.push({ id: supId(key), name: key, kind: 'supervisor', range: s.range, hover: `${title}\nchildren: ${s.children.join(', ')}` });
-      lines.push(`${indent}${supId(key)}[["${escapeLabel(`⛨ ${s.name ?? 'supervisor'} (${s.children.length})`)}<br/>${escapeLabel('click to expand')}"]]:::supervisor`);
-      for (const c of s.children) drawn.add(c);
+      const id = supId(key);
+      defined.add(id);
+      const n = leavesOf(key).length;
+      nodes.push({ id, name: key, kind: 'supervisor', range: s.range, hover: supHover(key, s) });
+      lines.push(`${indent}${id}["<b>${escapeLabel(`⊞ ${s.name ?? 'supervisor'}`)}</b><br/>${escapeLabel(`supervisor · ${s.strategy}`)}<br/>${escapeLabel(`${plural(n, 'node')} inside · click to expand`)}"]:::supervisor`);
+      const hide = (k: string, seen = new Set<string>()) => {
+        if (seen.has(k)) return;
+        seen.add(k);
+        emittedSups.add(k);
+        for (const c of supByKey.get(k)?.children ?? []) {
+          emitted.add(c);
+          if (supByKey.has(c)) hide(c, seen);
+        }
+      };
+      hide(key);
       return;
     }
-    lines.push(`${indent}subgraph ${supId(key)}["${escapeLabel(title)}"]`);
-    nodes.push({ id: supId(key), name: key, kind: 'supervisor', range: s.range, hover: title });
+    const id = supId(key);
+    lines.push(`${indent}subgraph ${id}["${supTitle(s)}"]`);
+    clusters.push(id);
+    nodes.push({ id, name: key, kind: 'supervisor', range: s.range, hover: supHover(key, s) });
     for (const c of s.children) {
-      if (supByName.has(c)) drawSupervisor(c, indent + '  ');
+      if (supByKey.has(c) && !graphNodes.has(c)) drawSupervisor(c, indent + '  ');
       else {
-        const n = g.nodes.find((x) => x.name === c);
-        if (n && !drawn.has(c)) {
-          lines.push(indent + nodeLine(n.name, n.kind).trimStart().replace(/^/, '  '));
-          drawn.add(c);
+        const n = graphNodes.get(c);
+        if (n && !emitted.has(c)) {
+          lines.push(nodeLine(n.name, n.kind, indent + '  '));
+          emitted.add(c);
+          if (n.kind === 'agent') pendingToolOwners.push(n.name);
         }
       }
     }
     lines.push(`${indent}end`);
   };
-  g.supervisors.forEach((s, i) => {
-    const key = supKey(s, i);
+
+  // Tools an agent may call hang off it with a dotted link (drawn after the box the agent is in,
+  // so tools are never members of a supervisor). A tool that is also a node of the graph is linked
+  // to that node instead of being drawn twice.
+  const toolLinks: { from: string; to: string }[] = [];
+  const flushTools = () => {
+    for (const owner of pendingToolOwners) {
+      for (const t of agents.get(owner)?.tools ?? []) {
+        const tool = tools.get(t);
+        if (!tool) continue;
+        if (graphNodes.has(t)) {
+          toolLinks.push({ from: nodeId(owner), to: drawnId(t) });
+          continue;
+        }
+        const id = toolId(t);
+        if (!defined.has(id)) {
+          defined.add(id);
+          const irr = tool.effect === 'irreversible';
+          lines.push(`  ${id}{{"<b>${escapeLabel(`${irr ? '⚠ ' : ''}${t}`)}</b><br/>${escapeLabel(toolNote(tool))}"}}:::${irr ? 'irreversible' : 'tool'}`);
+          nodes.push({ id, name: t, kind: 'tool', range: tool.range, hover: `tool ${t}${signature(tool.params, tool.output)}\neffect ${tool.effect}${tool.timeoutMs ? `, timeout ${duration(tool.timeoutMs)}` : ''}${tool.approve ? `, approved by ${tool.approve}` : ''}` });
+        }
+        toolLinks.push({ from: nodeId(owner), to: id });
+      }
+    }
+    pendingToolOwners = [];
+  };
+
+  const outermost = (name: string): string | undefined => ancestors(name).at(-1);
+  for (const n of g.nodes) {
+    if (emitted.has(n.name)) continue;
+    const top = outermost(n.name);
+    if (top !== undefined) drawSupervisor(top, '  ');
+    if (!emitted.has(n.name)) {
+      // Not reached through its box (a child list that names it twice, say): draw it on its own.
+      lines.push(nodeLine(n.name, n.kind, '  '));
+      emitted.add(n.name);
+      if (n.kind === 'agent') pendingToolOwners.push(n.name);
+    }
+    flushTools();
+  }
+  // Supervisors that hold no graph node (only a typo would do that, but draw them anyway).
+  supKeys.forEach((key) => {
     if (!parentOf.has(key)) drawSupervisor(key, '  ');
   });
-  for (const n of g.nodes) if (!drawn.has(n.name)) lines.push(nodeLine(n.name, n.kind));
+  flushTools();
 
-  // Tools an agent may call hang off it with a dotted link.
-  const toolNodes = new Set<string>();
-  for (const n of g.nodes) {
-    if (n.kind !== 'agent' || standIn(n.name)) continue;
-    for (const t of agents.get(n.name)?.tools ?? []) {
-      const tool = tools.get(t);
-      if (!tool) continue;
-      if (!toolNodes.has(t)) {
-        toolNodes.add(t);
-        lines.push(`  ${toolId(t)}[("${escapeLabel(`🔧 ${t}`)}<br/>${escapeLabel(tool.effect)}${tool.approve ? escapeLabel(` · approved by ${tool.approve}`) : ''}")]:::${tool.effect === 'irreversible' ? 'irreversible' : 'tool'}`);
-        nodes.push({ id: toolId(t), name: t, kind: 'tool', range: tool.range, hover: `tool ${t}${signature(tool.params, tool.output)}\neffect ${tool.effect}${tool.timeoutMs ? `, timeout ${duration(tool.timeoutMs)}` : ''}` });
-      }
-      lines.push(`  ${nodeId(n.name)} -.- ${toolId(t)}`);
-      edgeIndex++;
-    }
-  }
+  lines.push(`  stop(["end"]):::terminal`);
+  defined.add('stop');
+  nodes.push({ id: 'stop', name: 'end', kind: 'end', range: g.range, hover: `returns ${typeName(g.output)}` });
 
-  // Edges: conditions and loop bounds as labels; loops dotted; joins through a small ∧ node.
+  // ---------------------------------------------------------------- edges
+  // Conditions and loop bounds as labels; loops dotted; fan-outs thick; joins through a small ∧ node.
   const back = backEdges(g);
+  const written = new Map<string, number>();
+  const edgeLine = (from: string, arrow: string, to: string, text: string): number => {
+    const line = text ? `  ${from} ${arrow}|"${label(text)}"| ${to}` : `  ${from} ${arrow} ${to}`;
+    const seen = written.get(line);
+    if (seen !== undefined) return seen;
+    lines.push(line);
+    written.set(line, edgeIndex);
+    return edgeIndex++;
+  };
   for (const e of g.edges) {
-    const label: string[] = [];
-    if (e.whenSrc) label.push(e.whenSrc);
-    if (e.otherwise) label.push('otherwise');
-    if (e.max !== undefined) label.push(`max ${e.max}`);
-    let from = e.from[0] === 'start' ? 'start' : drawnId(e.from[0]!);
+    const cond: string[] = [];
+    if (e.whenSrc) cond.push(e.whenSrc);
+    if (e.otherwise) cond.push('otherwise');
+    if (e.max !== undefined) cond.push(`max ${e.max}`);
+    let from = drawnId(e.from[0] ?? 'start');
     if (e.join) {
-      const j = `j${e.id}`;
-      lines.push(`  ${j}(("∧")):::join`);
-      nodes.push({ id: j, name: `join ${e.from.join(', ')}`, kind: 'join', range: e.range, hover: `waits for ${e.from.join(' and ')}` });
-      for (const f of e.from) {
-        lines.push(`  ${drawnId(f)} --> ${j}`);
-        edges.push({ index: edgeIndex++, edgeId: e.id, from: drawnId(f), to: j });
-      }
-      from = j;
+      const sources = [...new Set(e.from.map(drawnId))];
+      if (sources.length > 1) {
+        const j = `j${e.id}`;
+        lines.push(`  ${j}(("∧")):::join`);
+        defined.add(j);
+        nodes.push({ id: j, name: `join ${e.from.join(', ')}`, kind: 'join', range: e.range, hover: `join: waits for ${e.from.join(' and ')}` });
+        for (const f of sources) edges.push({ index: edgeLine(f, '-->', j, ''), edgeId: e.id, from: f, to: j });
+        from = j;
+      } else from = sources[0] ?? from;
     }
     for (const t of e.to) {
-      const to = t.node === 'end' ? 'stop' : drawnId(t.node);
-      const parts = [...label];
+      const to = drawnId(t.node);
+      // Collapsed: edges that stay inside one box are hidden.
+      if (from === to && from.startsWith('s_')) continue;
+      const parts = [...cond];
       if (t.forEach) parts.push(`for each ${t.forEach.variable} ≤ ${t.forEach.max}`);
       // A back edge closes a loop: drawn dotted, so loops read as loops.
       const arrow = back.has(`${e.id}:${t.node}`) ? '-.->' : t.forEach ? '==>' : '-->';
-      if (from === to && standIn(t.node)) continue; // Collapsed: edges inside the box are hidden.
-      lines.push(parts.length ? `  ${from} ${arrow}|"${escapeLabel(parts.join(' · '))}"| ${to}` : `  ${from} ${arrow} ${to}`);
-      edges.push({ index: edgeIndex++, edgeId: e.id, from, to });
+      edges.push({ index: edgeLine(from, arrow, to, parts.join(' · ')), edgeId: e.id, from, to });
     }
   }
-  for (const s of g.supervisors) {
-    if (!s.escalate) continue;
-    const key = s.name ?? `sup${g.supervisors.indexOf(s)}`;
-    const target = g.nodes.some((n) => n.name === s.escalate) ? drawnId(s.escalate) : nodeId(s.escalate);
-    if (!g.nodes.some((n) => n.name === s.escalate) && !nodes.some((n) => n.id === target)) {
-      const h = humans.get(s.escalate);
-      lines.push(`  ${target}[/"${escapeLabel(`🧑 ${s.escalate}`)}"/]:::human`);
-      nodes.push({ id: target, name: s.escalate, kind: 'human', range: h?.range, hover: `escalation target ${s.escalate}` });
-    }
-    lines.push(`  ${supId(key)} -. "escalate" .-> ${target}`);
-    edgeIndex++;
+  for (const l of toolLinks) {
+    if (l.from === l.to) continue;
+    edgeLine(l.from, '-.-', l.to, '');
   }
+  g.supervisors.forEach((s, i) => {
+    if (!s.escalate) return;
+    const key = supKeys[i]!;
+    const from = drawnSupId(key);
+    let target: string;
+    if (graphNodes.has(s.escalate)) target = drawnId(s.escalate);
+    else {
+      target = nodeId(s.escalate);
+      if (!defined.has(target)) {
+        defined.add(target);
+        const h = humans.get(s.escalate);
+        const sub = graphs.get(s.escalate);
+        if (sub && !h) {
+          lines.push(`  ${target}[["<b>${escapeLabel(`▦ ${s.escalate}`)}</b><br/>graph"]]:::subgraphNode`);
+          nodes.push({ id: target, name: s.escalate, kind: 'graph', range: sub.range, hover: `escalation target: graph ${s.escalate}${signature(sub.params, sub.output)}` });
+        } else {
+          lines.push(`  ${target}[/"<b>${escapeLabel(s.escalate)}</b><br/>${escapeLabel(h?.timeoutMs ? `human · waits ≤ ${duration(h.timeoutMs)}` : 'human')}"/]:::human`);
+          nodes.push({ id: target, name: s.escalate, kind: 'human', range: h?.range, hover: `escalation target: human ${s.escalate}${h ? signature(h.params, h.output) : ''}` });
+        }
+      }
+    }
+    if (from === target) return;
+    edgeLine(from, '-.->', target, 'escalate');
+  });
 
-  if (g.budget.costUsd !== undefined || g.budget.latencyMs !== undefined) {
-    const parts = [
-      g.budget.costUsd !== undefined ? `cost ≤ ${money(g.budget.costUsd)} (worst ${money(g.worstCase.costUsd)})` : '',
-      g.budget.latencyMs !== undefined ? `latency ≤ ${duration(g.budget.latencyMs)} (worst ${duration(g.worstCase.latencyMs)})` : '',
-      g.budget.steps !== undefined ? `steps ≤ ${g.budget.steps} (worst ${g.worstCase.steps})` : '',
-    ].filter(Boolean);
-    lines.push(`  budget>"${escapeLabel('budget: ' + parts.join(' · '))}"]:::budget`);
-  }
+  // ---------------------------------------------------------------- summary and legend
+  const worst = g.worstCase;
+  const budget = g.budget;
+  const summary = [
+    `${g.name} · worst case ${money(worst.costUsd)} · ${duration(worst.latencyMs)} · ${plural(worst.steps, 'step')}`,
+    budget.costUsd !== undefined || budget.latencyMs !== undefined || budget.steps !== undefined
+      ? `budget ${[
+          budget.costUsd !== undefined ? money(budget.costUsd) : '',
+          budget.latencyMs !== undefined ? duration(budget.latencyMs) : '',
+          budget.steps !== undefined ? plural(budget.steps, 'step') : '',
+        ]
+          .filter(Boolean)
+          .join(' · ')}`
+      : 'no budget',
+    g.worstCaseWithRestarts.costUsd > worst.costUsd ? `with every supervisor restart ${money(g.worstCaseWithRestarts.costUsd)}` : '',
+  ].filter(Boolean);
+  lines.push(`  budget>"${summary.map((s) => escapeLabel(s)).join('<br/>')}"]:::budget`);
   if (options.legend !== false) {
-    lines.push('  subgraph legend["legend"]');
-    lines.push('    direction LR');
-    lines.push('    l_agent["🤖 agent"]:::agent');
-    lines.push('    l_human[/"🧑 human"/]:::human');
-    lines.push('    l_tool[("🔧 tool")]:::tool');
-    lines.push('    l_irr["⚠ irreversible"]:::irreversible');
-    lines.push('    l_loop["↻ retries · ⤵ fallback · ⏱ cache"]:::note');
-    lines.push('  end');
+    lines.push(
+      '  subgraph legend["legend"]',
+      // Unlinked legend nodes share one rank, which TB lays out side by side.
+      '    direction TB',
+      `    l_agent("${escapeLabel('agent')}"):::agent`,
+      `    l_human[/"${escapeLabel('human')}"/]:::human`,
+      `    l_tool{{"${escapeLabel('tool')}"}}:::tool`,
+      `    l_graph[["${escapeLabel('▦ graph')}"]]:::subgraphNode`,
+      `    l_irr("${escapeLabel('⚠ irreversible')}"):::irreversible`,
+      `    l_badges["${['↻ retries · ⤵ fallback · ⏱ cache', '≤ worst case of one run', '┄▶ loop (max N) · ━▶ for each', '∧ join: waits for all'].map((x) => escapeLabel(x)).join('<br/>')}"]:::note`,
+      '  end',
+      // Invisible link: keeps the legend below the graph instead of beside its start.
+      '  stop ~~~ legend',
+    );
   }
-  lines.push(
-    '  classDef agent fill:#e8f0fe,stroke:#3b6fd8,color:#10233f',
-    '  classDef human fill:#fff4e5,stroke:#d88a1c,color:#3d2500',
-    '  classDef tool fill:#eef8ee,stroke:#3a9a4a,color:#0f2e14',
-    '  classDef irreversible fill:#fdecea,stroke:#c62828,color:#3d0a0a,stroke-width:2px',
-    '  classDef subgraphNode fill:#f3e8fd,stroke:#7b3fc4,color:#230a3d',
-    '  classDef terminal fill:#eeeeee,stroke:#666666,color:#111111',
-    '  classDef join fill:#ffffff,stroke:#666666,color:#111111',
-    '  classDef supervisor fill:#f5f5f5,stroke:#888888,color:#111111,stroke-dasharray:4 3',
-    '  classDef budget fill:#fffde7,stroke:#b59f00,color:#3d3500',
-    '  classDef note fill:#ffffff,stroke:#bbbbbb,color:#333333',
-  );
+  lines.push(...classDefLines('light'));
+  if (clusters.length) lines.push(`  class ${clusters.join(',')} supBox`);
+  if (options.legend !== false) lines.push('  class legend legendBox');
   return { graph: g.name, mermaid: lines.join('\n'), nodes, edges };
 }
 
@@ -287,15 +462,16 @@ export function generateDiagram(ir: IR, options: DiagramOptions = {}): Diagram |
 function backEdges(g: GraphIR): Set<string> {
   const back = new Set<string>();
   const out = new Map<string, { id: number; to: string }[]>();
-  for (const e of g.edges) for (const f of e.from) {
-    if (e.max !== undefined) {
-      for (const t of e.to) back.add(`${e.id}:${t.node}`);
-      continue;
+  for (const e of g.edges)
+    for (const f of e.from) {
+      if (e.max !== undefined) {
+        for (const t of e.to) back.add(`${e.id}:${t.node}`);
+        continue;
+      }
+      const l = out.get(f) ?? [];
+      for (const t of e.to) l.push({ id: e.id, to: t.node });
+      out.set(f, l);
     }
-    const l = out.get(f) ?? [];
-    for (const t of e.to) l.push({ id: e.id, to: t.node });
-    out.set(f, l);
-  }
   const state = new Map<string, 1 | 2>();
   const stack: { v: string; i: number }[] = [{ v: 'start', i: 0 }];
   state.set('start', 1);
@@ -318,6 +494,7 @@ function backEdges(g: GraphIR): Set<string> {
 }
 
 /** A Markdown document with the diagram, for docs and pull requests. */
-export function diagramMarkdown(d: Diagram, title?: string): string {
-  return `# ${title ?? d.graph}\n\n\`\`\`mermaid\n${d.mermaid}\n\`\`\`\n`;
+export function diagramMarkdown(d: Diagram, title?: string, source?: string): string {
+  const from = source ? `\n\nGenerated by AgentGraph from \`${source.replace(/`/g, '')}\`.` : '';
+  return `# ${title ?? d.graph}${from}\n\n\`\`\`mermaid\n${d.mermaid}\n\`\`\`\n`;
 }
