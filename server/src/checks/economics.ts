@@ -4,7 +4,7 @@
 
 import { estimateTokens } from '../catalog/models.ts';
 import type { Ctx } from '../semantics/context.ts';
-import { DEFAULT_MAX_TOKENS, type AgentInfo, type CallableInfo, type Declarations, type ModelInfo, type RetryInfo } from '../semantics/declarations.ts';
+import { DEFAULT_MAX_TOKENS, type AgentInfo, type CallableInfo, type Declarations, type ModelInfo, type PromptInfo, type RetryInfo } from '../semantics/declarations.ts';
 import type { GEdge, GraphModel } from '../semantics/graph-model.ts';
 import { sourceKey } from '../semantics/graph-model.ts';
 import { toJsonSchema, type Ty } from '../semantics/types.ts';
@@ -29,17 +29,6 @@ export const DEFAULT_HUMAN_TIMEOUT_MS = 24 * 3_600_000;
 /** Tokens a tool result adds to the conversation in the worst-case estimate. */
 const TOOL_RESULT_TOKENS = 200;
 
-function add(a: WorstCase, b: WorstCase, times = 1): WorstCase {
-  return {
-    costUsd: a.costUsd + b.costUsd * times,
-    tokens: a.tokens + b.tokens * times,
-    latencyMs: a.latencyMs + b.latencyMs * times,
-    steps: a.steps + b.steps * times,
-    calls: a.calls + b.calls * times,
-    humanWaitMs: a.humanWaitMs + b.humanWaitMs * times,
-  };
-}
-
 /** Assumed size of values for the estimate: a string up to this many tokens… */
 export const STRING_TOKENS = 100;
 /** …and a list or map up to this many entries. */
@@ -57,12 +46,18 @@ export function typeTokens(t: Ty, depth = 0): number {
       return 5 + LIST_ENTRIES * typeTokens(t.element, depth + 1);
     case 'map':
       return 5 + LIST_ENTRIES * (5 + typeTokens(t.value, depth + 1));
-    case 'object':
-      return 5 + t.fields.reduce((s, f) => s + 3 + typeTokens(f.type, depth + 1), 0);
+    case 'object': {
+      let s = 0;
+      for (const f of t.fields) s = s + 3 + typeTokens(f.type, depth + 1);
+      return 5 + s;
+    }
     case 'optional':
       return typeTokens(t.inner, depth + 1);
-    case 'union':
-      return Math.max(...t.members.map((m) => typeTokens(m, depth + 1)));
+    case 'union': {
+      let max = -Infinity;
+      for (const m of t.members) max = Math.max(max, typeTokens(m, depth + 1));
+      return max;
+    }
     default:
       return 3;
   }
@@ -94,15 +89,19 @@ function schemaTokens(t: Ty): number {
 export function promptTokens(a: AgentInfo): number {
   const cached = promptTokenCache.get(a);
   if (cached !== undefined) return cached;
-  let n = 0;
-  for (const p of [a.prompt, a.system]) {
-    if (!p) continue;
-    n += Math.ceil(p.literalChars / 4);
-    for (const t of p.refTypes) n += typeTokens(t);
-  }
+  let n = promptInfoTokens(a.prompt, 0);
+  n = promptInfoTokens(a.system, n);
   for (const t of a.tools) n += schemaTokens(t.inputTy) + estimateTokens(t.description ?? '') + 10;
   n += schemaTokens(a.output);
   promptTokenCache.set(a, n);
+  return n;
+}
+
+/** `n` plus the tokens of one prompt: its literal text and the likely size of its references. */
+function promptInfoTokens(p: PromptInfo | undefined, n: number): number {
+  if (!p) return n;
+  n += Math.ceil(p.literalChars / 4);
+  for (const t of p.refTypes) n += typeTokens(t);
   return n;
 }
 
@@ -112,33 +111,50 @@ export function outputTokens(a: AgentInfo, m: ModelInfo): number {
 
 /** The worst case of one execution of an agent: every attempt on every model fails but the last. */
 export function agentWorstCase(a: AgentInfo): WorstCase {
-  const chain = [a.model, ...a.fallback].filter((m): m is ModelInfo => !!m);
   const attempts = 1 + a.retry.max;
   const turns = a.tools.length ? a.maxTurns : 1;
-  const toolWait = a.tools.length ? Math.max(...a.tools.map((t) => t.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS)) : 0;
+  let toolWait = 0;
+  if (a.tools.length) {
+    toolWait = -Infinity;
+    for (const t of a.tools) toolWait = Math.max(toolWait, t.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS);
+  }
   const prompt = promptTokens(a);
-  let wc: WorstCase = { ...ZERO, steps: 1 };
-  for (const m of chain) {
+  // Accumulated in plain numbers (same operations in the same order as adding WorstCase records,
+  // so the sums are bit for bit the same) instead of a record per model.
+  let costUsd = 0;
+  let tokens = 0;
+  let latencyMs = 0;
+  let calls = 0;
+  const backoff = backoffDelays(a.retry);
+  for (let i = -1; i < a.fallback.length; i++) {
+    const m = i < 0 ? a.model : a.fallback[i];
+    if (!m) continue;
     const out = outputTokens(a, m);
     const p = m.profile;
     let cost = 0;
-    let tokens = 0;
+    let tok = 0;
     let latency = 0;
-    let calls = 0;
-    const call = (input: number) => {
+    // One call per turn, each carrying the previous tool rounds…
+    for (let k = 0; k < turns; k++) {
+      const input = prompt + k * (out + TOOL_RESULT_TOKENS);
       cost += (input * p.inputPrice + out * p.outputPrice) / 1e6;
-      tokens += input + out;
+      tok += input + out;
       latency += p.ttftMs + (out / p.tokensPerSecond) * 1000;
-      calls++;
-    };
-    for (let k = 0; k < turns; k++) call(prompt + k * (out + TOOL_RESULT_TOKENS));
+    }
     latency += (turns - 1) * toolWait;
-    call(prompt + out + 50); // One repair request after invalid structured output.
+    // …and one repair request after invalid structured output.
+    const repair = prompt + out + 50;
+    cost += (repair * p.inputPrice + out * p.outputPrice) / 1e6;
+    tok += repair + out;
+    latency += p.ttftMs + (out / p.tokensPerSecond) * 1000;
     if (a.timeoutMs !== undefined) latency = Math.min(latency, a.timeoutMs);
-    wc = add(wc, { costUsd: cost, tokens, latencyMs: latency, steps: 0, calls, humanWaitMs: 0 }, attempts);
-    wc.latencyMs += backoffDelays(a.retry);
+    costUsd += cost * attempts;
+    tokens += tok * attempts;
+    latencyMs += latency * attempts;
+    calls += (turns + 1) * attempts;
+    latencyMs += backoff;
   }
-  return wc;
+  return { costUsd, tokens, latencyMs, steps: 1, calls, humanWaitMs: 0 };
 }
 
 export interface GraphWorstCase extends WorstCase {
@@ -168,17 +184,17 @@ export class Economics {
         break;
       case 'tool': {
         const t = this.decls.tool(info.sym);
-        wc = { ...ZERO, steps: 1, latencyMs: t.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS };
+        wc = { costUsd: 0, tokens: 0, latencyMs: t.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, steps: 1, calls: 0, humanWaitMs: 0 };
         break;
       }
       case 'human': {
         const h = this.decls.human(info.sym);
-        wc = { ...ZERO, steps: 1, humanWaitMs: h.timeoutMs ?? DEFAULT_HUMAN_TIMEOUT_MS };
+        wc = { costUsd: 0, tokens: 0, latencyMs: 0, steps: 1, calls: 0, humanWaitMs: h.timeoutMs ?? DEFAULT_HUMAN_TIMEOUT_MS };
         break;
       }
       case 'graph': {
         const g = this.graphOf(info.sym.name);
-        wc = g ? this.graph(g.model, g.topo, false) : { ...ZERO, steps: 1 };
+        wc = g ? this.graph(g.model, g.topo, false) : { costUsd: 0, tokens: 0, latencyMs: 0, steps: 1, calls: 0, humanWaitMs: 0 };
         break;
       }
     }
@@ -198,100 +214,200 @@ export class Economics {
     if (this.inProgress.has(g.sym.name)) return { ...ZERO, perNode: new Map() };
     this.inProgress.add(g.sym.name);
 
-    const restarts = supervised ? restartMultipliers(g) : new Map<string, number>();
+    const restarts = supervised ? restartMultipliers(g) : NO_RESTARTS;
     const perNode = new Map<string, WorstCase>();
     for (const n of g.nodes.values()) {
       const one = this.node(n.info);
       const width = n.mapped ? n.width : 1;
       const waves = Math.ceil(width / Math.max(1, g.concurrency));
-      const times = width * (restarts.get(n.name) ?? 1);
-      const wc = add(ZERO, one, times);
-      // Branches of a fan-out run side by side: latency grows by waves, not by width.
-      wc.latencyMs = one.latencyMs * waves * (restarts.get(n.name) ?? 1);
-      wc.humanWaitMs = one.humanWaitMs * waves * (restarts.get(n.name) ?? 1);
-      perNode.set(n.name, wc);
+      const r = restarts.get(n.name) ?? 1;
+      const times = width * r;
+      perNode.set(n.name, {
+        costUsd: one.costUsd * times,
+        tokens: one.tokens * times,
+        // Branches of a fan-out run side by side: latency grows by waves, not by width.
+        latencyMs: one.latencyMs * waves * r,
+        steps: one.steps * times,
+        calls: one.calls * times,
+        humanWaitMs: one.humanWaitMs * waves * r,
+      });
     }
 
-    // Components in the order Tarjan emitted them: successors come first.
-    const comps = new Map<number, string[]>();
-    for (const [n, c] of topo.sccOf) {
-      const l = comps.get(c);
-      if (l) l.push(n);
-      else comps.set(c, [n]);
-    }
-    const order = [...comps.keys()].sort((a, b) => a - b);
-    const sccOf = (v: string) => topo.sccOf.get(v);
-    const total = new Map<number, WorstCase>();
-    const exitEdgesOf = (members: Set<string>): { src: string; edges: GEdge[] }[] => {
-      const out: { src: string; edges: GEdge[] }[] = [];
-      for (const m of members) {
-        // A join edge is counted once, from its last member.
-        const edges = (topo.out.get(m) ?? []).filter((e) => !e.join || e.from[e.from.length - 1] === m);
-        out.push({ src: m, edges });
-      }
-      return out;
+    // Components in the order Tarjan emitted them (successors first). Component ids are dense:
+    // members are bucketed by id into one flat list, and each component's total lives in a flat
+    // array (scratch, see below); a component not yet totalled counts as zero.
+    const { sccOf, out } = topo;
+    let comps = 0;
+    for (const c of sccOf.values()) if (c >= comps) comps = c + 1;
+    const first: number[] = new Array<number>(comps + 1).fill(0);
+    for (const c of sccOf.values()) first[c + 1]!++;
+    for (let c = 0; c < comps; c++) first[c + 1]! += first[c]!;
+    const fill = first.slice(0, comps);
+    const members: string[] = new Array<string>(sccOf.size);
+    for (const [n, c] of sccOf) members[fill[c]!++] = n;
+    const total = scratch.totals(comps);
+    const done = scratch.done(comps);
+    const { acc, branch, best } = scratch;
+
+    /** Adds `times` × the worst case from vertex `v` on into `into`. */
+    const addValue = (into: Float64Array, v: string, times: number): void => {
+      if (v === END) return;
+      const c = sccOf.get(v);
+      if (c === undefined || !done[c]) return;
+      const o = c * 6;
+      for (let k = 0; k < 6; k++) into[k] = into[k]! + total[o + k]! * times;
     };
-    const value = (v: string): WorstCase => {
-      if (v === END) return ZERO;
-      const c = sccOf(v);
-      return c === undefined ? ZERO : total.get(c) ?? ZERO;
+    const latencyOf = (v: string): number => {
+      if (v === END) return 0;
+      const c = sccOf.get(v);
+      return c === undefined || !done[c] ? 0 : total[c * 6 + LAT]!;
     };
-    const follow = (members: Set<string>, iters: number): WorstCase => {
-      let acc: WorstCase = ZERO;
+    const conditional: GEdge[] = [];
+    const groupKeys: string[] = [];
+
+    /**
+     * The worst case of what follows a component (`comp`, or start when -1) into `acc`; its latency
+     * is the slowest way out, not the sum. Same additions in the same order as before the rewrite
+     * to flat arrays, so every sum is bit for bit the same.
+     */
+    const follow = (comp: number, from: number, to: number, iters: number): void => {
+      acc.fill(0);
       let latency = 0;
-      for (const { edges } of exitEdgesOf(members)) {
-        const groups = new Map<string, GEdge[]>();
-        for (const e of edges) {
+      for (let i = from; i < to; i++) {
+        const m = comp < 0 ? START : members[i]!;
+        conditional.length = 0;
+        groupKeys.length = 0;
+        for (const e of out.get(m) ?? NO_EDGES) {
+          // A join edge is counted once, from its last member.
+          if (e.join && e.from[e.from.length - 1] !== m) continue;
           if (e.when || e.otherwise) {
-            const k = sourceKey(e.from);
-            const l = groups.get(k);
-            if (l) l.push(e);
-            else groups.set(k, [e]);
+            conditional.push(e);
+            groupKeys.push(groupKey(e));
             continue;
           }
           for (const t of e.targets) {
-            if (members.has(t.name)) continue;
-            const w = value(t.name);
-            acc = add(acc, w, iters);
-            latency = Math.max(latency, w.latencyMs * iters);
+            if (inComponent(sccOf, comp, t.name)) continue;
+            addValue(acc, t.name, iters);
+            latency = Math.max(latency, latencyOf(t.name) * iters);
           }
         }
-        for (const group of groups.values()) {
-          const staysInLoop = group.some((e) => e.targets.some((t) => members.has(t.name)));
-          const mult = staysInLoop ? 1 : iters;
-          let best: WorstCase = ZERO;
-          for (const e of group) {
-            let branch: WorstCase = ZERO;
-            for (const t of e.targets) if (!members.has(t.name)) branch = add(branch, value(t.name));
-            if (branch.costUsd > best.costUsd || (branch.costUsd === best.costUsd && branch.steps > best.steps)) best = { ...branch, latencyMs: Math.max(best.latencyMs, branch.latencyMs), tokens: Math.max(best.tokens, branch.tokens) };
-            else best = { ...best, latencyMs: Math.max(best.latencyMs, branch.latencyMs), tokens: Math.max(best.tokens, branch.tokens), steps: Math.max(best.steps, branch.steps) };
+        // Route groups (conditional edges of one source), in the order each source first appears:
+        // the most expensive branch of each.
+        for (let i = 0; i < conditional.length; i++) {
+          const key = groupKeys[i]!;
+          if (groupKeys.indexOf(key) !== i) continue; // Not the group's first edge: done already.
+          let staysInLoop = false;
+          for (let j = i; j < conditional.length && !staysInLoop; j++) {
+            if (groupKeys[j] === key) staysInLoop = targetsIn(sccOf, comp, conditional[j]!);
           }
-          acc = add(acc, best, mult);
-          latency = Math.max(latency, best.latencyMs * mult);
+          const mult = staysInLoop ? 1 : iters;
+          best.fill(0);
+          for (let j = i; j < conditional.length; j++) {
+            if (groupKeys[j] !== key) continue;
+            const e = conditional[j]!;
+            branch.fill(0);
+            for (const t of e.targets) if (!inComponent(sccOf, comp, t.name)) addValue(branch, t.name, 1);
+            if (branch[COST]! > best[COST]! || (branch[COST] === best[COST] && branch[STEPS]! > best[STEPS]!)) {
+              const lat = Math.max(best[LAT]!, branch[LAT]!);
+              const tok = Math.max(best[TOK]!, branch[TOK]!);
+              best.set(branch);
+              best[LAT] = lat;
+              best[TOK] = tok;
+            } else {
+              best[LAT] = Math.max(best[LAT]!, branch[LAT]!);
+              best[TOK] = Math.max(best[TOK]!, branch[TOK]!);
+              best[STEPS] = Math.max(best[STEPS]!, branch[STEPS]!);
+            }
+          }
+          for (let k = 0; k < 6; k++) acc[k] = acc[k]! + best[k]! * mult;
+          latency = Math.max(latency, best[LAT]! * mult);
         }
       }
-      return { ...acc, latencyMs: latency };
+      acc[LAT] = latency;
     };
 
-    for (const c of order) {
-      const members = new Set(comps.get(c)!);
+    for (let c = 0; c < comps; c++) {
+      const from = first[c]!;
+      const to = first[c + 1]!;
       let iters = 1;
-      for (const m of members) {
-        for (const e of topo.out.get(m) ?? []) {
-          if (e.max !== undefined && e.targets.some((t) => members.has(t.name))) iters += e.max;
+      for (let i = from; i < to; i++) {
+        for (const e of out.get(members[i]!) ?? NO_EDGES) {
+          if (e.max !== undefined && targetsIn(sccOf, c, e)) iters += e.max;
         }
       }
-      let own: WorstCase = ZERO;
-      for (const m of members) own = add(own, perNode.get(m) ?? ZERO, iters);
-      const next = follow(members, iters);
-      total.set(c, { ...add(own, next), latencyMs: own.latencyMs + next.latencyMs });
+      const o = c * 6;
+      for (let i = from; i < to; i++) {
+        const w = perNode.get(members[i]!);
+        if (!w) continue;
+        total[o + COST] = total[o + COST]! + w.costUsd * iters;
+        total[o + TOK] = total[o + TOK]! + w.tokens * iters;
+        total[o + LAT] = total[o + LAT]! + w.latencyMs * iters;
+        total[o + STEPS] = total[o + STEPS]! + w.steps * iters;
+        total[o + CALLS] = total[o + CALLS]! + w.calls * iters;
+        total[o + HUMAN] = total[o + HUMAN]! + w.humanWaitMs * iters;
+      }
+      follow(c, from, to, iters);
+      // Own cost plus what follows; latency is own plus the slowest way out.
+      for (let k = 0; k < 6; k++) total[o + k] = total[o + k]! + acc[k]!;
+      done[c] = 1;
     }
-    const startExits = follow(new Set([START]), 1);
-    const result: GraphWorstCase = { ...startExits, perNode };
+    follow(-1, 0, 1, 1);
+    const result: GraphWorstCase = { costUsd: acc[COST]!, tokens: acc[TOK]!, latencyMs: acc[LAT]!, steps: acc[STEPS]!, calls: acc[CALLS]!, humanWaitMs: acc[HUMAN]!, perNode };
     this.inProgress.delete(g.sym.name);
     this.graphs.set(key, result);
     return result;
   }
+}
+
+// Slots of a worst case in the flat arrays of Economics.graph().
+const COST = 0;
+const TOK = 1;
+const LAT = 2;
+const STEPS = 3;
+const CALLS = 4;
+const HUMAN = 5;
+const NO_RESTARTS: ReadonlyMap<string, number> = new Map();
+const NO_EDGES: readonly GEdge[] = [];
+
+/**
+ * Buffers of Economics.graph(), reused by every call instead of allocated per graph. Safe because
+ * a call only starts using them after its per-node loop, the one place it can recurse (sub-graph
+ * nodes), and never calls out while using them.
+ */
+const scratch = {
+  acc: new Float64Array(6),
+  branch: new Float64Array(6),
+  best: new Float64Array(6),
+  totalBuf: new Float64Array(64 * 6),
+  doneBuf: new Uint8Array(64),
+  /** Zeroed totals for `comps` components. */
+  totals(comps: number): Float64Array {
+    if (this.totalBuf.length < comps * 6) this.totalBuf = new Float64Array(comps * 12);
+    this.totalBuf.fill(0, 0, comps * 6);
+    return this.totalBuf;
+  },
+  /** Cleared "totalled" flags for `comps` components. */
+  done(comps: number): Uint8Array {
+    if (this.doneBuf.length < comps) this.doneBuf = new Uint8Array(comps * 2);
+    this.doneBuf.fill(0, 0, comps);
+    return this.doneBuf;
+  },
+};
+
+/** Is `name` in component `comp` (-1: the start vertex)? */
+function inComponent(sccOf: Map<string, number>, comp: number, name: string): boolean {
+  return comp < 0 ? name === START : sccOf.get(name) === comp;
+}
+
+/** Does `e` lead into component `comp` (-1: the start vertex)? */
+function targetsIn(sccOf: Map<string, number>, comp: number, e: GEdge): boolean {
+  for (const t of e.targets) if (inComponent(sccOf, comp, t.name)) return true;
+  return false;
+}
+
+/** Which route group a conditional edge belongs to: its source (a join's sources as one key). */
+function groupKey(e: GEdge): string {
+  return e.from.length === 1 ? e.from[0]! : sourceKey(e.from);
 }
 
 /** (1 + max_restarts) multiplied down the supervisor tree, per node. */

@@ -3,7 +3,7 @@
 // node outputs used where that node may not have run.
 
 import type { Expr } from '../syntax/ast.ts';
-import type { Ctx } from '../semantics/context.ts';
+import { quietCtx, type Ctx } from '../semantics/context.ts';
 import { ExprChecker } from '../semantics/expr-checker.ts';
 import type { GEdge, GraphModel } from '../semantics/graph-model.ts';
 import { sourceKey } from '../semantics/graph-model.ts';
@@ -120,8 +120,9 @@ function atomOf(ctx: Ctx, e: Expr): Atom | undefined {
 }
 
 function silentType(ctx: Ctx, g: GraphModel, e: Expr): Ty {
-  const quiet: Ctx = { ...ctx, report: () => {}, refs: [] };
-  return new ExprChecker(quiet, { ...g.scope, onNodeUse: undefined }).check(e);
+  // A graph's own scope already has no onNodeUse hook; only copy a scope that has one.
+  const scope = g.scope.onNodeUse ? { ...g.scope, onNodeUse: undefined } : g.scope;
+  return new ExprChecker(quietCtx(ctx), scope).check(e);
 }
 
 /** What a set of conditions leaves uncovered, if it can be told; `undefined` means "unknown". */
@@ -234,18 +235,28 @@ function alwaysRunsAfter(g: GraphModel, topo: Topology, from: string): Set<strin
   return set;
 }
 
+function allReachable(topo: Topology, vs: readonly string[]): boolean {
+  for (const v of vs) if (!topo.reachable.has(v)) return false;
+  return true;
+}
+
+function anyRan(ran: (node: string, at: string) => boolean, node: string, at: readonly string[]): boolean {
+  for (const s of at) if (ran(node, s)) return true;
+  return false;
+}
+
 /** A node's output is only there if the node ran before on every path to this edge. */
 function checkAvailability(ctx: Ctx, g: GraphModel, topo: Topology): void {
   if (!g.edges.some((e) => e.uses.length)) return;
   const ran = mustHaveRun(g, topo);
   for (const e of g.edges) {
     if (!e.uses.length) continue;
-    const sources = e.from.filter((f) => f !== START);
-    if (sources.some((s) => !topo.reachable.has(s))) continue;
+    const sources = e.from.length === 1 && e.from[0] !== START ? e.from : e.from.filter((f) => f !== START);
+    if (!allReachable(topo, sources)) continue;
     for (const u of e.uses) {
       if (sources.includes(u.name)) continue;
       // Inside a loop a node may have run in an earlier iteration only; "ran on every way in" is the safe rule.
-      if (sources.some((s) => ran(u.name, s))) continue;
+      if (anyRan(ran, u.name, sources)) continue;
       const where = sources.length ? `'${sources.join("', '")}'` : 'start';
       ctx.report('AG3010', u.span, `'${u.name}' may not have run when this edge leaves ${where}: some path reaches here without it, and its value would be missing. Use a node that always runs before this point, or route through '${u.name}'.`);
     }

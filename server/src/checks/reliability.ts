@@ -9,8 +9,13 @@ import { outputTokens, promptTokens } from './economics.ts';
 import { START, type Topology } from './graph-topology.ts';
 
 function unapprovedIrreversible(a: AgentInfo): ToolInfo[] {
-  return a.tools.filter((t) => t.effect === 'irreversible' && !t.approve);
+  // Most agents have none: skip allocating an empty result for them.
+  let risky: ToolInfo[] | undefined;
+  for (const t of a.tools) if (t.effect === 'irreversible' && !t.approve) (risky ??= []).push(t);
+  return risky ?? NO_TOOLS;
 }
+
+const NO_TOOLS: ToolInfo[] = [];
 
 /** Checks on one agent declaration, independent of the graphs that use it. */
 export function checkAgent(ctx: Ctx, a: AgentInfo): void {
@@ -27,9 +32,12 @@ export function checkAgent(ctx: Ctx, a: AgentInfo): void {
     }
   }
 
-  const chain = [a.model, ...a.fallback].filter((m) => !!m);
   const needsSchema = a.output.k !== 'string' && a.output.k !== 'error';
-  for (const [i, m] of chain.entries()) {
+  // The model, then the fallbacks; `i` counts the models present, as in [model, ...fallback].
+  for (let k = -1, i = -1; k < a.fallback.length; k++) {
+    const m = k < 0 ? a.model : a.fallback[k];
+    if (!m) continue;
+    i++;
     const at = i === 0 ? propSpan(a, 'model') : propSpan(a, 'fallback');
     if (!at) continue;
     const role = i === 0 ? 'Model' : 'Fallback model';
@@ -49,7 +57,8 @@ export function checkAgent(ctx: Ctx, a: AgentInfo): void {
 function propSpan(a: AgentInfo, key: string) {
   const d = a.sym.decl;
   if (d.kind !== 'AgentDecl') return undefined;
-  return d.props.find((p) => p.key.text === key)?.value;
+  for (const p of d.props) if (p.key.text === key) return p.value;
+  return undefined;
 }
 
 /** Supervision and irreversible-effect checks that depend on a graph's shape. */

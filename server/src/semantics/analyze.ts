@@ -8,7 +8,7 @@ import { buildTopology, type Topology } from '../checks/graph-topology.ts';
 import { checkAgent, checkGraphReliability } from '../checks/reliability.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Decl } from '../syntax/ast.ts';
-import { createCtx, refToSym, type Ctx, type Reference } from './context.ts';
+import { createCtx, DeclaredSym, refToSym, type Ctx, type Reference } from './context.ts';
 import { Declarations, type AgentInfo } from './declarations.ts';
 import { checkEval, type EvalModel } from './evals.ts';
 import { buildGraphModel, type GraphModel } from './graph-model.ts';
@@ -50,6 +50,13 @@ export interface Analysis {
 /** Declarations that introduce a name. */
 type NamedDecl = Exclude<Decl, { kind: 'ImportDecl' }>;
 
+/**
+ * References are collected in chunks of about this many, joined once at the end. One array grown
+ * by push to tens of thousands of entries is copied into ever larger backing stores, and past
+ * 16k entries each of those is a fresh large-object allocation from the OS.
+ */
+const REF_CHUNK = 4096;
+
 export function analyzeFile(program: Program, absPath: string): Analysis | undefined {
   const { units, diagnostics: importDiags } = program.closure(absPath);
   const unit = units[0];
@@ -65,7 +72,7 @@ export function analyzeFile(program: Program, absPath: string): Analysis | undef
       if (!kind) continue;
       const nd = d as NamedDecl;
       if (nd.name.missing) continue;
-      const sym: Sym = { name: nd.name.text, kind, decl: nd, file: u.path };
+      const sym: Sym = new DeclaredSym(nd.name.text, kind, nd, u.path);
       const prev = symbols.get(sym.name);
       if (!prev) {
         symbols.set(sym.name, sym);
@@ -105,14 +112,21 @@ export function analyzeFile(program: Program, absPath: string): Analysis | undef
   const economics = new Economics(decls, graphOf);
   const evals = new Map<string, EvalModel>();
 
+  const refChunks: Reference[][] = [];
   for (const d of unit.parse.file.decls) {
     const kind = symbolKindOf(d);
     if (!kind) continue;
     const nd = d as NamedDecl;
     if (nd.name.missing) continue;
+    if (ctx.refs.length >= REF_CHUNK) {
+      refChunks.push(ctx.refs);
+      ctx.refs = [];
+    }
     const sym = symbols.get(nd.name.text);
     if (!sym || sym.decl !== nd) continue; // A duplicate: already reported, not checked twice.
-    ctx.refs.push({ ...refToSym(nd.name.start, nd.name.end, sym), isDecl: true });
+    const site = refToSym(nd.name.start, nd.name.end, sym);
+    site.isDecl = true;
+    ctx.refs.push(site);
     try {
       switch (kind) {
         case 'type':
@@ -153,6 +167,7 @@ export function analyzeFile(program: Program, absPath: string): Analysis | undef
     }
   }
 
+  if (refChunks.length) ctx.refs = refChunks[0]!.concat(...refChunks.slice(1), ctx.refs);
   ctx.diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
   return {
     path: absPath,

@@ -31,7 +31,35 @@ export interface Reference {
 }
 
 export function refToSym(start: number, end: number, sym: Sym): Reference {
-  return { start, end, name: sym.name, kind: sym.kind, target: { file: sym.file, start: sym.decl.name.start, end: sym.decl.name.end }, sym };
+  return { start, end, name: sym.name, kind: sym.kind, target: declSite(sym), sym };
+}
+
+/**
+ * A symbol as the analysis declares it, carrying its declaration site (the span of its name) as
+ * one object that every reference to it shares as its target, instead of each reference
+ * allocating a copy. The site is a private field, so to JSON, spreads and comparisons a
+ * DeclaredSym is the same { name, kind, decl, file } record as any other Sym.
+ */
+export class DeclaredSym implements Sym {
+  readonly #site: DeclSite;
+
+  constructor(
+    public name: string,
+    public kind: SymbolKind,
+    public decl: Sym['decl'],
+    public file: string,
+  ) {
+    this.#site = { file, start: decl.name.start, end: decl.name.end };
+  }
+
+  get site(): DeclSite {
+    return this.#site;
+  }
+}
+
+/** Where `sym` is declared: the shared site of a DeclaredSym, else a new one. */
+export function declSite(sym: Sym): DeclSite {
+  return sym instanceof DeclaredSym ? sym.site : { file: sym.file, start: sym.decl.name.start, end: sym.decl.name.end };
 }
 
 export interface Ctx {
@@ -64,6 +92,24 @@ export function createCtx(program: Program, unit: SourceUnit, symbols: Map<strin
       diagnostics.push(makeDiagnostic(code, span, message, unit.path, extra));
     },
   };
+}
+
+const quietCtxs = new WeakMap<Ctx, Ctx>();
+
+/**
+ * The analysis context made silent: it reports nothing and its references are thrown away. Used to
+ * type expressions whose mistakes are reported elsewhere (or belong to another file). Made once
+ * per analysis rather than per use: typing a template or a route condition is a hot path.
+ */
+export function quietCtx(ctx: Ctx): Ctx {
+  let quiet = quietCtxs.get(ctx);
+  if (!quiet) {
+    quiet = { ...ctx, report: () => {}, refs: [] };
+    quietCtxs.set(ctx, quiet);
+  }
+  // Nobody reads these references; emptying them on every use keeps them from piling up.
+  quiet.refs.length = 0;
+  return quiet;
 }
 
 export const KIND_LABEL: Record<SymbolKind, string> = {

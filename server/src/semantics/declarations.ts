@@ -9,8 +9,8 @@ import { parseTemplateText } from '../syntax/templates.ts';
 import { lookupModel, PROVIDERS, type ModelProfile } from '../catalog/models.ts';
 import type { Code } from '../diagnostics/codes.ts';
 import type { Ctx, DeclSite } from './context.ts';
-import { refToSym } from './context.ts';
-import { ExprChecker, tableScope, type Binding } from './expr-checker.ts';
+import { namesOfKind, quietCtx, refToSym } from './context.ts';
+import { ExprChecker, type Binding, type Scope } from './expr-checker.ts';
 import type { Sym, SymbolKind } from './program.ts';
 import { BACKOFF_STRATEGIES, EFFECTS, PROPERTY_SPECS, type BlockKind, type Effect, type PropertySpec } from './property-specs.ts';
 import { didYouMean } from './report.ts';
@@ -102,6 +102,18 @@ export interface HumanInfo extends CallableInfo {
 export const DEFAULT_MAX_TURNS = 5;
 export const DEFAULT_MAX_TOKENS = 1024;
 const NO_RETRY: RetryInfo = { max: 0, strategy: 'exponential', baseMs: 250, maxMs: 4000, jitter: true };
+const RETRY_COUNT_SPEC: PropertySpec = { kind: 'integer', min: 0, max: 20, doc: '' };
+
+/** The required keys of each block kind, in table order (computed once, not per declaration). */
+const requiredKeys = new Map<BlockKind, [string, PropertySpec][]>();
+function requiredOf(kind: BlockKind): [string, PropertySpec][] {
+  let out = requiredKeys.get(kind);
+  if (!out) {
+    out = Object.entries(PROPERTY_SPECS[kind]).filter(([, spec]) => spec.required);
+    requiredKeys.set(kind, out);
+  }
+  return out;
+}
 
 /** Builds and caches the descriptions of declarations for one analysis. */
 export class Declarations {
@@ -120,9 +132,9 @@ export class Declarations {
   }
 
   /** Validates a property block's keys against its table: unknown, duplicate, missing required. */
-  private props(sym: Sym, kind: BlockKind, props: Property[], ownerSpan: Span): Map<string, Property> {
+  private props(sym: Sym, kind: BlockKind, props: Property[], ownerSpan: Span): Props {
     const table = PROPERTY_SPECS[kind];
-    const out = new Map<string, Property>();
+    const out = new Props(props.length);
     for (const p of props) {
       const key = p.key.text;
       if (p.key.missing) continue;
@@ -135,10 +147,10 @@ export class Declarations {
         this.report(sym, 'AG2011', p.key, `'${key}' is set twice; remove one of them.`);
         continue;
       }
-      out.set(key, p);
+      out.add(p);
     }
-    for (const [key, spec] of Object.entries(table)) {
-      if (spec.required && !out.has(key)) {
+    for (const [key, spec] of requiredOf(kind)) {
+      if (!out.has(key)) {
         this.report(sym, 'AG2008', ownerSpan, `${capital(kind)} '${sym.name}' needs a '${key}' property: ${spec.doc}`, { property: key });
       }
     }
@@ -207,7 +219,9 @@ export class Declarations {
     }
     const target = this.ctx.symbols.get(v.name);
     if (!target) {
-      const cands = [...this.ctx.symbols.values()].filter((s) => kinds.includes(s.kind)).map((s) => s.name);
+      // (A helper rather than a callback capturing `kinds`: a capturing closure would make every
+      // call of this method allocate a context, not just the failing ones.)
+      const cands = namesOfKind(this.ctx, kinds);
       const dym = didYouMean(v.name, cands);
       this.report(sym, 'AG2001', v, `Unknown ${kinds.join(' or ')} '${v.name}'.${dym.text || (cands.length ? ` Declared: ${cands.slice(0, 8).join(', ')}.` : ` Declare it with \`${kinds[0]} ${v.name} …\`.`)}`, {
         suggestion: dym.suggestion,
@@ -333,20 +347,26 @@ export class Declarations {
   private signature(sym: Sym): Omit<CallableInfo, 'kind'> {
     const d = sym.decl;
     if (d.kind !== 'AgentDecl' && d.kind !== 'ToolDecl' && d.kind !== 'HumanDecl' && d.kind !== 'GraphDecl') throw new Error('not callable');
-    const params: ParamInfo[] = [];
-    const fields: FieldTy[] = [];
-    const seen = new Set<string>();
+    // Sized for every parameter and trimmed if some are dropped: arrays grown by push reserve room
+    // for 16 entries, and every callable keeps two of these for the whole analysis.
+    const params: ParamInfo[] = new Array<ParamInfo>(d.params.length);
+    const fields: FieldTy[] = new Array<FieldTy>(d.params.length);
+    let n = 0;
     for (const p of d.params) {
       if (p.name.missing) continue;
-      if (seen.has(p.name.text)) {
+      if (hasParam(params, n, p.name.text)) {
         this.report(sym, 'AG2002', p.name, `Parameter '${p.name.text}' is declared twice.`);
         continue;
       }
-      seen.add(p.name.text);
       const type = this.ctx.types.resolve(p.type, sym.file);
       const site = { file: sym.file, start: p.name.start, end: p.name.end };
-      params.push({ name: p.name.text, type, site });
-      fields.push({ name: p.name.text, type, optional: false, decl: site });
+      params[n] = { name: p.name.text, type, site };
+      fields[n] = { name: p.name.text, type, optional: false, decl: site };
+      n++;
+    }
+    if (n < params.length) {
+      params.length = n;
+      fields.length = n;
     }
     const output = this.ctx.types.resolve(d.result, sym.file);
     return { sym, params, inputTy: { k: 'object', fields }, output };
@@ -366,9 +386,11 @@ export class Declarations {
       case 'human':
         info = this.human(sym);
         break;
-      case 'graph':
-        info = { ...this.signature(sym), kind: 'graph' };
+      case 'graph': {
+        const sig = this.signature(sym);
+        info = { sym: sig.sym, params: sig.params, inputTy: sig.inputTy, output: sig.output, kind: 'graph' };
         break;
+      }
       default:
         return undefined;
     }
@@ -406,12 +428,19 @@ export class Declarations {
     }
     const approveP = props.get('approve');
     const approve = approveP ? this.symRef(sym, approveP.value, ['human'], 'approve') : undefined;
+    const description = this.str(sym, props.get('description')) ?? d.doc;
+    const timeoutMs = this.duration(sym, props.get('timeout')?.value, 'timeout');
+    // Spelled out rather than spread from `sig`: a spread plus many added keys leaves V8 with a
+    // slow dictionary-mode object, and these descriptions are read all over the checks.
     const info: ToolInfo = {
-      ...sig,
+      sym: sig.sym,
+      params: sig.params,
+      inputTy: sig.inputTy,
+      output: sig.output,
       kind: 'tool',
-      description: this.str(sym, props.get('description')) ?? d.doc,
+      description,
       effect,
-      timeoutMs: this.duration(sym, props.get('timeout')?.value, 'timeout'),
+      timeoutMs,
       impl,
       approve,
     };
@@ -424,12 +453,9 @@ export class Declarations {
     if (d.kind !== 'HumanDecl') throw new Error('not a human');
     const sig = this.signature(sym);
     const props = this.props(sym, 'human', d.props, d.name);
-    const info: HumanInfo = {
-      ...sig,
-      kind: 'human',
-      prompt: this.prompt(sym, props.get('prompt'), sig.params),
-      timeoutMs: this.duration(sym, props.get('timeout')?.value, 'timeout'),
-    };
+    const prompt = this.prompt(sym, props.get('prompt'), paramScope(sig.params));
+    const timeoutMs = this.duration(sym, props.get('timeout')?.value, 'timeout');
+    const info: HumanInfo = { sym: sig.sym, params: sig.params, inputTy: sig.inputTy, output: sig.output, kind: 'human', prompt, timeoutMs };
     return info;
   }
 
@@ -451,20 +477,42 @@ export class Declarations {
       if (v.kind === 'Ident' && v.name === 'off') cacheTtlMs = undefined;
       else cacheTtlMs = this.duration(sym, v, 'cache');
     }
+    // Read in the order the properties were always read, so diagnostics and references keep
+    // their order; then one literal with every key (see tool() on why not a spread).
+    const model = modelSym ? this.model(modelSym) : undefined;
+    // Loops into exact-size arrays (a `.map(s => this.model(s))` here would make every call of
+    // agent() allocate a context for the captured `this`).
+    const fallbackSyms = this.symList(sym, fallbackP, ['model']);
+    const fallback: ModelInfo[] = new Array<ModelInfo>(fallbackSyms.length);
+    for (let i = 0; i < fallbackSyms.length; i++) fallback[i] = this.model(fallbackSyms[i]!);
+    const toolSyms = this.symList(sym, toolsP, ['tool']);
+    const tools: ToolInfo[] = new Array<ToolInfo>(toolSyms.length);
+    for (let i = 0; i < toolSyms.length; i++) tools[i] = this.tool(toolSyms[i]!);
+    const scope = paramScope(sig.params);
+    const prompt = this.prompt(sym, props.get('prompt'), scope);
+    const system = this.prompt(sym, props.get('system'), scope);
+    const retry = this.retry(sym, retryP);
+    const timeoutMs = this.duration(sym, props.get('timeout')?.value, 'timeout');
+    const maxTurns = this.num(sym, props.get('max_turns'), spec.max_turns) ?? DEFAULT_MAX_TURNS;
+    const temperature = this.num(sym, props.get('temperature'), spec.temperature);
+    const maxTokens = this.num(sym, props.get('max_tokens'), spec.max_tokens);
     const info: AgentInfo = {
-      ...sig,
+      sym: sig.sym,
+      params: sig.params,
+      inputTy: sig.inputTy,
+      output: sig.output,
       kind: 'agent',
-      model: modelSym ? this.model(modelSym) : undefined,
-      fallback: this.symList(sym, fallbackP, ['model']).map((s) => this.model(s)),
-      tools: this.symList(sym, toolsP, ['tool']).map((s) => this.tool(s)),
-      prompt: this.prompt(sym, props.get('prompt'), sig.params),
-      system: this.prompt(sym, props.get('system'), sig.params),
-      retry: this.retry(sym, retryP),
+      model,
+      fallback,
+      tools,
+      prompt,
+      system,
+      retry,
       cacheTtlMs,
-      timeoutMs: this.duration(sym, props.get('timeout')?.value, 'timeout'),
-      maxTurns: this.num(sym, props.get('max_turns'), spec.max_turns) ?? DEFAULT_MAX_TURNS,
-      temperature: this.num(sym, props.get('temperature'), spec.temperature),
-      maxTokens: this.num(sym, props.get('max_tokens'), spec.max_tokens),
+      timeoutMs,
+      maxTurns,
+      temperature,
+      maxTokens,
       retrySpan: retryP,
       fallbackSpan: fallbackP,
     };
@@ -473,7 +521,7 @@ export class Declarations {
 
   private retry(sym: Sym, p: Property | undefined): RetryInfo {
     if (!p) return NO_RETRY;
-    const max = this.numValue(sym, p.value, 'retry', { kind: 'integer', min: 0, max: 20, doc: '' }) ?? 0;
+    const max = this.numValue(sym, p.value, 'retry', RETRY_COUNT_SPEC) ?? 0;
     const r: RetryInfo = { ...NO_RETRY, max };
     const b = p.backoff;
     if (!b) return r;
@@ -497,10 +545,9 @@ export class Declarations {
   }
 
   /** A prompt string or file("…"): templates are type-checked against the parameters. */
-  private prompt(sym: Sym, p: Property | undefined, params: ParamInfo[]): PromptInfo | undefined {
+  private prompt(sym: Sym, p: Property | undefined, scope: Scope): PromptInfo | undefined {
     if (!p) return undefined;
     const v = p.value;
-    const scope = paramScope(params);
     if (v.kind === 'StringLit') {
       const refTypes = this.templates(v, scope, sym.file === this.ctx.file);
       const refChars = v.templates.reduce((n, t) => n + (t.expr.end - t.expr.start) + 4, 0);
@@ -530,7 +577,7 @@ export class Declarations {
   }
 
   /** Literal size and reference types of a prompt, for the worst-case token estimate. */
-  private measure(text: string, refs: Expr[], scope: ReturnType<typeof paramScope>, source?: string): { literalChars: number; refTypes: Ty[] } {
+  private measure(text: string, refs: Expr[], scope: Scope, source?: string): { literalChars: number; refTypes: Ty[] } {
     // Typed silently: mistakes are reported by the template checks, once.
     const quiet: Ctx = { ...this.ctx, report: () => {}, refs: [], unit: source === undefined ? this.ctx.unit : { ...this.ctx.unit, text: source } };
     const checker = new ExprChecker(quiet, scope);
@@ -543,21 +590,19 @@ export class Declarations {
    * Types `{{ }}` references (their types size the worst-case prompt) and, when `report` is set,
    * reports their mistakes with the template code so they stand out.
    */
-  private templates(s: StringLit, scope: ReturnType<typeof paramScope>, report: boolean): Ty[] {
+  private templates(s: StringLit, scope: Scope, report: boolean): Ty[] {
     if (s.templates.length === 0) return [];
-    if (!report) {
-      const quiet: Ctx = { ...this.ctx, report: () => {}, refs: [] };
-      const checker = new ExprChecker(quiet, scope);
-      return s.templates.map((t) => checker.check(t.expr));
-    }
-    const types: Ty[] = [];
+    if (!report) return this.quietTemplates(s, scope);
+    const types: Ty[] = new Array<Ty>(s.templates.length); // Exact size: kept for the analysis.
     const checker = new ExprChecker(this.ctx, scope);
-    for (const t of s.templates) {
+    for (let i = 0; i < s.templates.length; i++) {
+      const t = s.templates[i]!;
       const before = this.ctx.diagnostics.length;
-      types.push(checker.check(t.expr));
+      types[i] = checker.check(t.expr);
+      if (this.ctx.diagnostics.length === before) continue; // The common case: nothing to rewrite.
       const written = this.ctx.unit.text.slice(t.expr.start, t.expr.end);
-      for (let i = before; i < this.ctx.diagnostics.length; i++) {
-        const d = this.ctx.diagnostics[i]!;
+      for (let k = before; k < this.ctx.diagnostics.length; k++) {
+        const d = this.ctx.diagnostics[k]!;
         if (d.code === 'AG2001' || d.code === 'AG3003') {
           d.code = 'AG3006';
           d.message = `In template {{ ${written} }}: ${d.message}`;
@@ -567,8 +612,14 @@ export class Declarations {
     return types;
   }
 
+  /** Types the templates of a declaration in another file: their mistakes are reported there. */
+  private quietTemplates(s: StringLit, scope: Scope): Ty[] {
+    const checker = new ExprChecker(quietCtx(this.ctx), scope);
+    return s.templates.map((t) => checker.check(t.expr));
+  }
+
   /** Templates in a prompt file are reported at the file("…") argument, naming the line. */
-  private fileTemplates(text: string, at: StringLit, scope: ReturnType<typeof paramScope>): void {
+  private fileTemplates(text: string, at: StringLit, scope: Scope): void {
     const parsed = parseTemplateText(text);
     const names = [...scope.names()];
     for (const d of parsed.diagnostics) {
@@ -589,10 +640,63 @@ export class Declarations {
   }
 }
 
-function paramScope(params: ParamInfo[]) {
-  const table = new Map<string, Binding>();
-  for (const p of params) table.set(p.name, { ty: p.type, ref: { kind: 'param', site: p.site } });
-  return tableScope(table);
+/** Is `name` among the first `count` parameters? Lists are short: a scan beats a set per declaration. */
+function hasParam(params: readonly ParamInfo[], count: number, name: string): boolean {
+  for (let i = 0; i < count; i++) if (params[i]!.name === name) return true;
+  return false;
+}
+
+/**
+ * A declaration's accepted properties, in order. Blocks hold a handful, so a list with scans is
+ * cheaper to build than a Map, and every declaration builds one.
+ */
+class Props {
+  private readonly list: Property[];
+  private count = 0;
+
+  /** `capacity`: how many properties the block has, the most that can be accepted. */
+  constructor(capacity: number) {
+    this.list = new Array<Property>(capacity);
+  }
+
+  add(p: Property): void {
+    this.list[this.count++] = p;
+  }
+
+  get(key: string): Property | undefined {
+    for (let i = 0; i < this.count; i++) if (this.list[i]!.key.text === key) return this.list[i];
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+}
+
+/**
+ * The parameters of a declaration as an expression scope, for its prompts. A class over the
+ * parameter list rather than a Map and closures: every agent makes one.
+ */
+class ParamScope implements Scope {
+  private readonly bindings: Binding[];
+
+  constructor(private readonly params: readonly ParamInfo[]) {
+    this.bindings = params.map((p) => ({ ty: p.type, ref: { kind: 'param', site: p.site } }));
+  }
+
+  lookup(name: string): Binding | undefined {
+    // Parameter names are unique (signature() drops duplicates), so the first match is the one.
+    for (let i = 0; i < this.params.length; i++) if (this.params[i]!.name === name) return this.bindings[i];
+    return undefined;
+  }
+
+  *names(): Iterable<string> {
+    for (const p of this.params) yield p.name;
+  }
+}
+
+function paramScope(params: ParamInfo[]): Scope {
+  return new ParamScope(params);
 }
 
 function rootName(e: Expr): { name: string } | undefined {
@@ -603,7 +707,7 @@ function rootName(e: Expr): { name: string } | undefined {
 }
 
 /** Walks `a.b.c` through the types and describes the first missing field. */
-function badField(e: Expr, scope: ReturnType<typeof paramScope>): string | undefined {
+function badField(e: Expr, scope: Scope): string | undefined {
   const chain: string[] = [];
   let cur: Expr = e;
   while (cur.kind === 'Member') {

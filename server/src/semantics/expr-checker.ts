@@ -1,7 +1,7 @@
 // Types the small expression language used in conditions, edge arguments, `end(…)`, templates and
 // eval assertions, reporting mistakes against the scope the expression is written in.
 
-import type { Arg, Binary, Call, Expr, Member } from '../syntax/ast.ts';
+import type { Arg, Binary, Call, Expr, ListLit, Member, ObjectLit } from '../syntax/ast.ts';
 import type { Ctx, DeclSite, Reference } from './context.ts';
 import { refToSym } from './context.ts';
 import type { Sym } from './program.ts';
@@ -82,17 +82,12 @@ export class ExprChecker {
         this.ctx.report('AG3001', e, `Only lists and maps can be indexed; this is ${display(obj)}.`);
         return T.error;
       }
-      case 'ListLit': {
-        const items = e.items.map((i) => this.check(i));
-        if (items.length === 0) return T.list(T.any);
-        const widened = items.map(widen);
-        const first = widened[0]!;
-        return T.list(widened.every((t) => assignable(t, first)) ? first : { k: 'union', members: widened });
-      }
-      case 'ObjectLit': {
-        const fields = e.entries.map((p) => ({ name: p.key.text, type: widen(this.check(p.value)), optional: false }));
-        return { k: 'object', fields };
-      }
+      // Lists and objects are typed in their own methods: their callbacks capture `this`, and a
+      // closure anywhere in check() would make V8 allocate a context on every call of it.
+      case 'ListLit':
+        return this.list(e);
+      case 'ObjectLit':
+        return this.object(e);
       case 'Unary': {
         const t = this.check(e.operand);
         if (e.op === '!') {
@@ -110,6 +105,19 @@ export class ExprChecker {
       case 'Call':
         return this.call(e);
     }
+  }
+
+  private list(e: ListLit): Ty {
+    const items = e.items.map((i) => this.check(i));
+    if (items.length === 0) return T.list(T.any);
+    const widened = items.map(widen);
+    const first = widened[0]!;
+    return T.list(widened.every((t) => assignable(t, first)) ? first : { k: 'union', members: widened });
+  }
+
+  private object(e: ObjectLit): Ty {
+    const fields = e.entries.map((p) => ({ name: p.key.text, type: widen(this.check(p.value)), optional: false }));
+    return { k: 'object', fields };
   }
 
   /** Checks an expression that must be boolean (conditions, assertions). */
@@ -162,9 +170,8 @@ export class ExprChecker {
     switch (e.op) {
       case '&&':
       case '||':
-        for (const [side, t] of [[e.left, l], [e.right, r]] as const) {
-          if (!isLoose(t) && !isBooleanTy(t)) this.ctx.report('AG3005', side, `'${e.op}' needs booleans on both sides, but this is ${display(t)}.`);
-        }
+        if (!isLoose(l) && !isBooleanTy(l)) this.ctx.report('AG3005', e.left, `'${e.op}' needs booleans on both sides, but this is ${display(l)}.`);
+        if (!isLoose(r) && !isBooleanTy(r)) this.ctx.report('AG3005', e.right, `'${e.op}' needs booleans on both sides, but this is ${display(r)}.`);
         return T.boolean;
       case '==':
       case '!=':
@@ -205,25 +212,28 @@ export class ExprChecker {
   private equality(e: Binary, l: Ty, r: Ty): void {
     if (isLoose(l) || isLoose(r)) return;
     // A literal compared with a literal union: the classic typo ("biling") is caught here.
-    for (const [subject, subjT, lit, litT] of [[e.left, l, e.right, r], [e.right, r, e.left, l]] as const) {
-      if (litT.k !== 'literal' || subjT.k === 'literal') continue;
-      const allowed = literalValues(subjT);
-      if (!allowed || (subjT.k === 'boolean' || (subjT.k === 'optional' && subjT.inner.k === 'boolean'))) continue;
-      if (!allowed.includes(litT.value)) {
-        const dym = typeof litT.value === 'string' ? didYouMean(litT.value, allowed.filter((v): v is string => typeof v === 'string')) : { text: '' };
-        const subjText = this.ctx.unit.text.slice(subject.start, subject.end);
-        this.ctx.report('AG3002', lit, `${quoteList([litT.value])} is not a possible value of ${subjText}; it is one of ${quoteList(allowed)}.${dym.text ? ` Did you mean ${JSON.stringify(dym.suggestion)}?` : ''}`, {
-          data: { suggestion: dym.suggestion !== undefined ? JSON.stringify(dym.suggestion) : undefined, allowed },
-        });
-      }
-      return;
-    }
+    if (this.literalAgainstUnion(e.left, l, e.right, r) || this.literalAgainstUnion(e.right, r, e.left, l)) return;
     const a = stripOptional(l);
     const b = stripOptional(r);
     if (l.k === 'null' || r.k === 'null') return;
     if (assignable(widen(a), widen(b)) || assignable(widen(b), widen(a)) || assignable(a, b) || assignable(b, a)) return;
     if (isNumeric(a) && isNumeric(b)) return;
     this.ctx.report('AG3001', e, `${display(l)} and ${display(r)} can never be equal; compare values of the same type.`);
+  }
+
+  /** `subject == lit` where the subject is a literal union: reports a literal outside it. True when this was such a comparison. */
+  private literalAgainstUnion(subject: Expr, subjT: Ty, lit: Expr, litT: Ty): boolean {
+    if (litT.k !== 'literal' || subjT.k === 'literal') return false;
+    const allowed = literalValues(subjT);
+    if (!allowed || (subjT.k === 'boolean' || (subjT.k === 'optional' && subjT.inner.k === 'boolean'))) return false;
+    if (!allowed.includes(litT.value)) {
+      const dym = typeof litT.value === 'string' ? didYouMean(litT.value, allowed.filter((v): v is string => typeof v === 'string')) : { text: '' };
+      const subjText = this.ctx.unit.text.slice(subject.start, subject.end);
+      this.ctx.report('AG3002', lit, `${quoteList([litT.value])} is not a possible value of ${subjText}; it is one of ${quoteList(allowed)}.${dym.text ? ` Did you mean ${JSON.stringify(dym.suggestion)}?` : ''}`, {
+        data: { suggestion: dym.suggestion !== undefined ? JSON.stringify(dym.suggestion) : undefined, allowed },
+      });
+    }
+    return true;
   }
 
   private call(e: Call): Ty {

@@ -4,8 +4,8 @@
 
 import type { Edge, Expr, GraphDecl, NodeCall, NodeRef, Span, Supervise } from '../syntax/ast.ts';
 import type { Ctx } from './context.ts';
-import { refToSym } from './context.ts';
-import type { CallableInfo, Declarations } from './declarations.ts';
+import { declSite, quietCtx, refToSym } from './context.ts';
+import type { CallableInfo, Declarations, ParamInfo } from './declarations.ts';
 import { ExprChecker, tableScope, type Binding, type Scope } from './expr-checker.ts';
 import type { Sym } from './program.ts';
 import { PROPERTY_SPECS, SUPERVISION_STRATEGIES } from './property-specs.ts';
@@ -94,7 +94,7 @@ export function buildGraphModel(ctx: Ctx, decls: Declarations, sym: Sym): GraphM
   const decl = sym.decl as GraphDecl;
   const here = sym.file === ctx.file;
   // Imported graphs are modelled silently: their diagnostics belong to their own file.
-  const c: Ctx = here ? ctx : { ...ctx, report: () => {}, refs: [] };
+  const c: Ctx = here ? ctx : quietCtx(ctx);
   const info = decls.callable(sym)!;
   const nodes = new Map<string, GNode>();
 
@@ -161,11 +161,11 @@ export function buildGraphModel(ctx: Ctx, decls: Declarations, sym: Sym): GraphM
   const table = new Map<string, Binding>();
   for (const p of info.params) table.set(p.name, { ty: p.type, ref: { kind: 'param', site: p.site } });
   for (const n of nodes.values()) {
-    const r = refToSym(0, 0, n.info.sym);
+    const s = n.info.sym;
     table.set(n.name, {
       ty: n.mapped ? T.list(n.info.output) : n.info.output,
-      ref: { kind: r.kind, site: r.target, sym: n.info.sym },
-      node: { sym: n.info.sym, inputs: n.info.inputTy },
+      ref: { kind: s.kind, site: declSite(s), sym: s },
+      node: { sym: s, inputs: n.info.inputTy },
     });
   }
 
@@ -182,12 +182,16 @@ export function buildGraphModel(ctx: Ctx, decls: Declarations, sym: Sym): GraphM
     scope: tableScope(table),
   };
 
-  // Pass 2: edges, budget, properties, supervisors.
+  // Pass 2: edges, budget, properties, supervisors. One scope and one checker serve every edge;
+  // node uses are recorded into the list of the edge being built.
+  const edgeUses = new UseList();
+  const edgeScope = tableScope(table, undefined, (name, span) => edgeUses.add(name, span));
+  const edgeChecker = new ExprChecker(c, edgeScope);
   const seenProps = new Set<string>();
   for (const item of decl.items) {
     switch (item.kind) {
       case 'Edge':
-        model.edges.push(buildEdge(c, model, item, table));
+        model.edges.push(buildEdge(c, model, item, table, edgeChecker, edgeScope, edgeUses));
         break;
       case 'Budget':
         readBudget(c, model, item.props, item);
@@ -248,14 +252,36 @@ function callsGraph(symbols: Map<string, Sym>, from: Sym, to: Sym): boolean {
   return false;
 }
 
-function buildEdge(c: Ctx, model: GraphModel, e: Edge, table: Map<string, Binding>): GEdge {
-  const uses: GEdge['uses'] = [];
-  const onNodeUse = (name: string, span: Span) => uses.push({ name, span });
-  const scope = tableScope(table, undefined, onNodeUse);
+/**
+ * Node uses of the edge being built, recorded by the graph's shared edge scope. The edge keeps an
+ * exact-size copy: edges are many and their lists short, and an array grown by push would keep
+ * room for 16 entries each for the life of the analysis.
+ */
+class UseList {
+  private readonly items: GEdge['uses'] = [];
+  private count = 0;
 
-  const from: string[] = [];
-  const refs: NodeRef[] = e.source.kind === 'JoinSource' ? e.source.nodes : e.source.kind === 'NodeRef' ? [e.source] : [];
-  if (e.source.kind === 'StartRef') from.push('start');
+  add(name: string, span: Span): void {
+    this.items[this.count++] = { name, span };
+  }
+
+  /** The uses recorded since the last call. */
+  take(): GEdge['uses'] {
+    const out = this.items.slice(0, this.count);
+    this.count = 0;
+    return out;
+  }
+}
+
+/** `checker` types in `scope` (the graph's table), which records node uses into `uses`. */
+function buildEdge(c: Ctx, model: GraphModel, e: Edge, table: Map<string, Binding>, checker: ExprChecker, scope: Scope, uses: UseList): GEdge {
+  const src = e.source;
+  const refs: readonly NodeRef[] = src.kind === 'JoinSource' ? src.nodes : src.kind === 'NodeRef' ? [src] : [];
+  let named = 0;
+  for (const r of refs) if (!r.name.missing) named++;
+  const from: string[] = new Array<string>(named + (src.kind === 'StartRef' ? 1 : 0));
+  let nfrom = 0;
+  if (src.kind === 'StartRef') from[nfrom++] = 'start';
   for (const r of refs) {
     if (r.name.missing) continue;
     const n = model.nodes.get(r.name.text);
@@ -269,15 +295,14 @@ function buildEdge(c: Ctx, model: GraphModel, e: Edge, table: Map<string, Bindin
     } else {
       c.refs.push(refToSym(r.name.start, r.name.end, n.info.sym));
     }
-    from.push(r.name.text);
+    from[nfrom++] = r.name.text;
   }
-  if (e.source.kind === 'JoinSource' && new Set(from).size !== from.length) c.report('AG2011', e.source, 'A node is listed twice in this join.');
+  if (src.kind === 'JoinSource' && new Set(from).size !== from.length) c.report('AG2011', e.source, 'A node is listed twice in this join.');
 
-  const targets: GTarget[] = [];
-  const checker = new ExprChecker(c, scope);
   const t = e.target;
+  const targets: GTarget[] = new Array<GTarget>(t.kind === 'FanOut' ? t.calls.length : 1);
   if (t.kind === 'EndTarget') {
-    targets.push({ name: 'end', span: t });
+    targets[0] = { name: 'end', span: t };
     const result = model.info.output;
     if (!t.value) {
       if (!isLoose(result)) c.report('AG3007', t, `Graph '${model.sym.name}' returns ${displayShort(result)}; pass the result: end(…).`);
@@ -289,9 +314,10 @@ function buildEdge(c: Ctx, model: GraphModel, e: Edge, table: Map<string, Bindin
     }
   } else {
     const list = t.kind === 'FanOut' ? t.calls : [t];
-    for (const call of list) {
-      targets.push({ name: call.name.text, span: call.name, call });
-      checkCall(c, model, call, checker, table, onNodeUse);
+    for (let i = 0; i < list.length; i++) {
+      const call = list[i]!;
+      targets[i] = { name: call.name.text, span: call.name, call };
+      checkCall(c, model, call, checker, table, scope);
     }
   }
 
@@ -302,11 +328,11 @@ function buildEdge(c: Ctx, model: GraphModel, e: Edge, table: Map<string, Bindin
   }
   if (e.when) checker.condition(e.when, 'A `when` condition');
   if (e.when && e.otherwise) c.report('AG2010', e.otherwise, 'An edge has either `when …` or `otherwise`, not both.');
-  return { index: model.edges.length, ast: e, from, join: e.source.kind === 'JoinSource', targets, when: e.when, otherwise: !!e.otherwise, max, uses };
+  return { index: model.edges.length, ast: e, from, join: e.source.kind === 'JoinSource', targets, when: e.when, otherwise: !!e.otherwise, max, uses: uses.take() };
 }
 
 /** Matches arguments to parameters (positional in order, or by name) and checks their types. */
-function checkCall(c: Ctx, model: GraphModel, call: NodeCall, checker: ExprChecker, table: Map<string, Binding>, onNodeUse: Scope['onNodeUse']): void {
+function checkCall(c: Ctx, model: GraphModel, call: NodeCall, checker: ExprChecker, table: Map<string, Binding>, scope: Scope): void {
   const node = model.nodes.get(call.name.text);
   let argChecker = checker;
   if (call.forEach) {
@@ -319,7 +345,7 @@ function checkCall(c: Ctx, model: GraphModel, call: NodeCall, checker: ExprCheck
     if (!v.missing) {
       const inner = new Map<string, Binding>([[v.text, { ty: elem, ref: { kind: 'param', site: { file: c.file, start: v.start, end: v.end } } }]]);
       if (table.has(v.text)) c.report('AG2002', v, `'${v.text}' already names a parameter or node of this graph; choose another loop variable name.`);
-      argChecker = new ExprChecker(c, tableScope(inner, tableScope(table, undefined, onNodeUse)));
+      argChecker = new ExprChecker(c, tableScope(inner, scope));
     }
     const w = call.forEach.max;
     if (!w) {
@@ -333,13 +359,17 @@ function checkCall(c: Ctx, model: GraphModel, call: NodeCall, checker: ExprCheck
     return;
   }
   const params = node.info.params;
-  const filled = new Map<string, Span>();
+  // Which parameters (by position) are given so far: parameter names are unique, so this is the
+  // set of given names, without a Map and closures per call.
+  const filled: boolean[] = new Array<boolean>(params.length).fill(false);
   let nextPositional = 0;
   for (const a of call.args) {
     let pname: string | undefined;
+    let index: number;
     if (a.name) {
       pname = a.name.text;
-      const p = params.find((x) => x.name === pname);
+      index = paramIndex(params, pname);
+      const p = params[index];
       if (!p) {
         const dym = didYouMean(pname, params.map((x) => x.name));
         c.report('AG3004', a.name, `'${call.name.text}' has no parameter '${pname}'.${dym.text} Parameters: ${params.map((x) => x.name).join(', ') || '(none)'}.`, { data: { suggestion: dym.suggestion } });
@@ -348,7 +378,8 @@ function checkCall(c: Ctx, model: GraphModel, call: NodeCall, checker: ExprCheck
       }
       c.refs.push({ start: a.name.start, end: a.name.end, name: pname, kind: 'param', target: p.site });
     } else {
-      while (nextPositional < params.length && filled.has(params[nextPositional]!.name)) nextPositional++;
+      while (nextPositional < params.length && filled[nextPositional]) nextPositional++;
+      index = nextPositional;
       const p = params[nextPositional];
       if (!p) {
         c.report('AG3004', a, `'${call.name.text}' takes ${params.length} argument${params.length === 1 ? '' : 's'}; remove this one.`);
@@ -358,21 +389,28 @@ function checkCall(c: Ctx, model: GraphModel, call: NodeCall, checker: ExprCheck
       pname = p.name;
       nextPositional++;
     }
-    if (filled.has(pname)) {
+    if (filled[index]) {
       c.report('AG3004', a, `Parameter '${pname}' is given twice.`);
       continue;
     }
-    filled.set(pname, a);
-    const p = params.find((x) => x.name === pname)!;
+    filled[index] = true;
+    const p = params[index]!;
     const at = argChecker.check(a.value);
     if (!assignable(at, p.type)) {
       c.report('AG3001', a.value, `'${call.name.text}' expects ${pname}: ${displayShort(p.type)}, but this is ${displayShort(at)}.`);
     }
   }
-  const missing = params.filter((p) => !filled.has(p.name) && p.type.k !== 'optional');
-  if (missing.length) {
+  let missing: ParamInfo[] | undefined;
+  for (let i = 0; i < params.length; i++) if (!filled[i] && params[i]!.type.k !== 'optional') (missing ??= []).push(params[i]!);
+  if (missing) {
     c.report('AG3004', call, `'${call.name.text}' needs ${missing.map((p) => `${p.name}: ${displayShort(p.type)}`).join(', ')}.`, { data: { missing: missing.map((p) => p.name) } });
   }
+}
+
+/** The position of the parameter called `name`, or -1. */
+function paramIndex(params: readonly ParamInfo[], name: string): number {
+  for (let i = 0; i < params.length; i++) if (params[i]!.name === name) return i;
+  return -1;
 }
 
 function readBudget(c: Ctx, model: GraphModel, props: { key: { text: string; start: number; end: number }; value: Expr }[], span: Span): void {

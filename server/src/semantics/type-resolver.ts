@@ -11,7 +11,8 @@ import { T, type FieldTy, type Ty } from './types.ts';
 export class TypeResolver {
   private readonly declTypes = new Map<TypeDecl, Ty>();
   private readonly inProgress = new Set<TypeDecl>();
-  private readonly exprTypes = new WeakMap<TypeExpr, Ty>();
+  // A Map, not a WeakMap: the resolver lives for one analysis, and weak tables cost the GC extra.
+  private readonly exprTypes = new Map<TypeExpr, Ty>();
   /** Set by the analysis once the Ctx exists (the two refer to each other). */
   ctx!: Ctx;
 
@@ -44,6 +45,8 @@ export class TypeResolver {
 
   /** Resolves a type expression written in `file`. Diagnostics are kept only for the file under check. */
   resolve(te: TypeExpr, file: string): Ty {
+    // A primitive is a shared constant with nothing to report: no need to remember it.
+    if (te.kind === 'PrimitiveType') return T[te.name];
     const cached = this.exprTypes.get(te);
     if (cached) return cached;
     const t = this.compute(te, file);

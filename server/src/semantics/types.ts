@@ -101,8 +101,16 @@ export function assignable(src: Ty, dst: Ty, depth = 0): boolean {
   if (isLoose(src) || isLoose(dst)) return true;
   if (dst.k === 'optional') return src.k === 'null' || assignable(stripOptional(src), dst.inner, depth + 1);
   if (src.k === 'optional') return false;
-  if (src.k === 'union') return src.members.every((m) => assignable(m, dst, depth + 1));
-  if (dst.k === 'union') return dst.members.some((m) => assignable(src, m, depth + 1));
+  // Loops rather than every/some: callbacks capturing src, dst and depth would make V8 allocate a
+  // context on every call of this function, and it runs for every argument of every edge.
+  if (src.k === 'union') {
+    for (const m of src.members) if (!assignable(m, dst, depth + 1)) return false;
+    return true;
+  }
+  if (dst.k === 'union') {
+    for (const m of dst.members) if (assignable(src, m, depth + 1)) return true;
+    return false;
+  }
   switch (dst.k) {
     case 'string':
     case 'boolean':
@@ -125,7 +133,7 @@ export function assignable(src: Ty, dst: Ty, depth = 0): boolean {
       if (src.k !== 'object') return false;
       if (src === dst) return true;
       for (const f of dst.fields) {
-        const sf = src.fields.find((x) => x.name === f.name);
+        const sf = findField(src.fields, f.name);
         if (!sf) {
           if (!f.optional && f.type.k !== 'optional') return false;
           continue;
@@ -142,7 +150,13 @@ export function assignable(src: Ty, dst: Ty, depth = 0): boolean {
 
 export function fieldOf(t: Ty, name: string): FieldTy | undefined {
   const s = stripOptional(t);
-  if (s.k === 'object') return s.fields.find((f) => f.name === name);
+  if (s.k === 'object') return findField(s.fields, name);
+  return undefined;
+}
+
+/** The first field called `name`. A loop, not `find`: this runs for every `a.b` in every prompt. */
+function findField(fields: readonly FieldTy[], name: string): FieldTy | undefined {
+  for (let i = 0; i < fields.length; i++) if (fields[i]!.name === name) return fields[i];
   return undefined;
 }
 
