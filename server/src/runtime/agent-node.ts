@@ -14,10 +14,10 @@ import { GraphTimeoutError, RuntimeError, isAbortError, isRetryable, isStop, mes
 import { renderTemplate } from './evaluate.ts';
 import type { ChatMessage, ModelRequest, ModelResponse } from './provider.ts';
 import { ProviderError } from './provider.ts';
-import { DeadlineExceeded, abortReason, backoffDelay, sleep, withClockTimeout } from './policies.ts';
+import { DeadlineExceeded, abortReason, backoffDelay, sleep, withClockTimeout, type StopScope } from './policies.ts';
 import { randomFor } from './random.ts';
 import { check, type Checked } from './schemas.ts';
-import type { Span } from './trace.ts';
+import { attr, type Attributes, type Span } from './trace.ts';
 
 export interface AgentExecution {
   ctx: RunContext;
@@ -29,7 +29,7 @@ export interface AgentExecution {
   label: string;
   span: Span;
   budget: BudgetScope;
-  signal: AbortSignal;
+  signal: StopScope;
   /** The graph's deadline on the run clock, when it has a `timeout`. */
   deadline?: number;
 }
@@ -41,22 +41,25 @@ export interface AgentResult {
 
 export async function runAgent(x: AgentExecution): Promise<AgentResult> {
   const { ctx, agent } = x;
-  const chain = [agent.model, ...agent.fallback];
+  const redactor = ctx.tracer.redactor;
+  const chain = agent.fallback.length === 0 ? [agent.model] : [agent.model, ...agent.fallback];
   let attempt = 0;
   let lastError: unknown;
-  for (const [mi, modelName] of chain.entries()) {
-    const model = ctx.ir.model(modelName);
+  for (let mi = 0; mi < chain.length; mi++) {
+    const model = ctx.ir.model(chain[mi]!);
     for (let r = 0; r <= agent.retry.max; r++) {
       attempt++;
       if (x.deadline !== undefined && ctx.clock.now() >= x.deadline) throw new GraphTimeoutError(`the graph's timeout passed while '${x.label}' was running`);
-      const span = ctx.tracer.start('attempt', `attempt ${attempt} ${model.name}`, x.span, {
-        'agentgraph.node': x.node,
+      // Attributes in a literal (fixed keys, no per-key calls); values redacted as they enter.
+      const attrs: Attributes = {
+        'agentgraph.node': redactor.text(x.node),
         'agentgraph.attempt': attempt,
-        'agentgraph.model': model.name,
-        'gen_ai.request.model': model.modelId,
+        'agentgraph.model': redactor.text(model.name),
+        'gen_ai.request.model': redactor.text(model.modelId),
         'agentgraph.fallback': mi > 0,
-        'agentgraph.retry_reason': lastError === undefined ? undefined : reasonOf(lastError),
-      });
+      };
+      if (lastError !== undefined) attrs['agentgraph.retry_reason'] = redactor.text(reasonOf(lastError));
+      const span = ctx.tracer.open('attempt', `attempt ${attempt} ${model.name}`, x.span, attrs);
       try {
         const output = await runAttempt(x, model, attempt, span);
         span.end();
@@ -99,7 +102,7 @@ async function runAttempt(x: AgentExecution, model: ModelIR, attempt: number, sp
   const messages = systemAndPrompt(x, model);
   const prompt = messages[messages.length - 1]!.content;
   span.set('agentgraph.prompt', prompt);
-  const tools: ToolIR[] = agent.tools.map((t) => ctx.ir.tool(t));
+  const tools: ToolIR[] = agent.tools.length === 0 ? [] : agent.tools.map((t) => ctx.ir.tool(t));
   const turns = tools.length ? agent.maxTurns : 1;
   const startedAt = ctx.clock.now();
   const attemptDeadline = agent.timeoutMs !== undefined ? startedAt + agent.timeoutMs : undefined;
@@ -133,7 +136,7 @@ async function runAttempt(x: AgentExecution, model: ModelIR, attempt: number, sp
     let parsed = parseAnswer(r.response.content, agent.output);
     if (parsed.ok) {
       r.store();
-      span.set('agentgraph.output', parsed.value);
+      if (parsed.value !== undefined) span.attrs()['agentgraph.output'] = ctx.tracer.valueAttr(parsed.value);
       return parsed.value;
     }
     // One repair request: show the model its answer and exactly what is wrong with it.
@@ -158,7 +161,9 @@ export function repairMessage(issues: string[]): string {
 
 /** Parses a final answer: JSON (code fences tolerated), or the raw text when a string is expected. */
 export function parseAnswer(content: string, schema: Record<string, unknown>): Checked {
-  const text = content.trim().replace(/^```(?:json)?\s*\n?([\s\S]*?)\n?```$/, '$1');
+  const trimmed = content.trim();
+  // Code fences are rare: the regular expression runs only on text that starts with one.
+  const text = trimmed.startsWith('```') ? trimmed.replace(/^```(?:json)?\s*\n?([\s\S]*?)\n?```$/, '$1') : trimmed;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -181,6 +186,21 @@ interface CallResult {
   store: () => void;
 }
 
+/** JSON lengths of what is the same for every call of an agent (for estimates), by agent or schema. */
+const jsonLengths = new WeakMap<object, number>();
+function jsonLength(key: object, make: () => unknown): number {
+  let n = jsonLengths.get(key);
+  if (n === undefined) jsonLengths.set(key, (n = JSON.stringify(make())?.length ?? 0));
+  return n;
+}
+
+const responseNames = new WeakMap<AgentIR, string>();
+function responseNameOf(agent: AgentIR): string {
+  let name = responseNames.get(agent);
+  if (name === undefined) responseNames.set(agent, (name = agent.name.replace(/[^A-Za-z0-9_-]/g, '_')));
+  return name;
+}
+
 async function callModel(
   x: AgentExecution,
   model: ModelIR,
@@ -189,12 +209,13 @@ async function callModel(
   attempt: number,
   call: number,
   parent: Span,
-  signal: AbortSignal,
+  signal: StopScope,
   deadline: number | undefined,
   timedOut: () => Error,
   repair = false,
 ): Promise<CallResult> {
   const { ctx, agent } = x;
+  const redactor = ctx.tracer.redactor;
   const maxTokens = agent.maxTokens ?? model.params.maxTokens ?? model.profile.maxOutputTokens;
   const temperature = agent.temperature ?? model.params.temperature;
   const req: ModelRequest = {
@@ -202,29 +223,32 @@ async function callModel(
     messages: messages.map((m) => ({ ...m })),
     tools,
     responseSchema: agent.output,
-    responseName: agent.name.replace(/[^A-Za-z0-9_-]/g, '_'),
+    responseName: responseNameOf(agent),
     temperature,
     maxTokens,
     agent: agent.name,
     attempt,
     call,
   };
-  const span = ctx.tracer.start('model_call', `chat ${model.modelId}`, parent, {
+  // The messages' JSON serves the span attribute and the cost estimate alike.
+  const messagesJson = JSON.stringify(req.messages);
+  const attrs: Attributes = {
     'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': model.provider,
-    'gen_ai.system': model.provider,
-    'gen_ai.request.model': model.modelId,
-    'gen_ai.request.temperature': temperature,
-    'gen_ai.request.max_tokens': maxTokens,
-    'gen_ai.agent.name': agent.name,
-    'gen_ai.input.messages': req.messages,
-    'gen_ai.output.type': 'json',
-    'agentgraph.node': x.node,
-    'agentgraph.model': model.name,
-    'agentgraph.attempt': attempt,
-    'agentgraph.call': call,
-    'agentgraph.repair': repair,
-  });
+    'gen_ai.provider.name': redactor.text(model.provider),
+    'gen_ai.system': redactor.text(model.provider),
+    'gen_ai.request.model': redactor.text(model.modelId),
+  };
+  if (temperature !== undefined) attrs['gen_ai.request.temperature'] = temperature;
+  if (maxTokens !== undefined) attrs['gen_ai.request.max_tokens'] = maxTokens;
+  attrs['gen_ai.agent.name'] = redactor.text(agent.name);
+  attrs['gen_ai.input.messages'] = redactor.jsonOf(req.messages, messagesJson);
+  attrs['gen_ai.output.type'] = 'json';
+  attrs['agentgraph.node'] = redactor.text(x.node);
+  attrs['agentgraph.model'] = redactor.text(model.name);
+  attrs['agentgraph.attempt'] = attempt;
+  attrs['agentgraph.call'] = call;
+  attrs['agentgraph.repair'] = repair;
+  const span = ctx.tracer.open('model_call', `chat ${model.modelId}`, parent, attrs);
   const useCache = agent.cacheTtlMs !== undefined && ctx.cache !== undefined && !ctx.noCache;
   const key = useCache ? cacheKey(req) : undefined;
   const cached = key ? ctx.cache!.get(key) : undefined;
@@ -232,13 +256,32 @@ async function callModel(
     finishSpan(span, model, cached, 0, true);
     return { response: cached, store: () => undefined };
   }
-  const chars = JSON.stringify(req.messages).length + JSON.stringify(tools.map((t) => t.input)).length + JSON.stringify(agent.output).length;
+  // With tools, they are always the agent's own (a repair request offers none).
+  const toolsChars = tools.length === 0 ? 2 : jsonLength(agent, () => tools.map((t) => t.input));
+  const chars = messagesJson.length + toolsChars + jsonLength(agent.output, () => agent.output);
   const reservation = x.budget.reserve(estimateCall(model, chars, maxTokens));
   const remaining = deadline === undefined ? undefined : Math.max(0, deadline - ctx.clock.now());
+  const onToken = (delta: string) => ctx.tracer.emit({ type: 'token', spanId: span.id, node: x.label, delta });
   let response: ModelResponse;
   try {
     response = await withClockTimeout(ctx.clock, remaining, signal, `model call to ${model.modelId}`, (s) =>
-      ctx.provider.complete({ ...req, signal: s, onToken: (delta) => ctx.tracer.emit({ type: 'token', spanId: span.id, node: x.label, delta }) }),
+      ctx.provider.complete({
+        model: req.model,
+        messages: req.messages,
+        tools: req.tools,
+        responseSchema: req.responseSchema,
+        responseName: req.responseName,
+        temperature: req.temperature,
+        maxTokens: req.maxTokens,
+        agent: req.agent,
+        attempt: req.attempt,
+        call: req.call,
+        // An AbortSignal is made only for a provider that looks at it.
+        get signal() {
+          return s.signal;
+        },
+        onToken,
+      }),
     );
   } catch (err) {
     x.budget.settle(reservation);
@@ -262,17 +305,21 @@ async function callModel(
 }
 
 function finishSpan(span: Span, model: ModelIR, r: ModelResponse, cost: number, cacheHit: boolean): void {
-  span
-    .setAll({
-      'gen_ai.response.model': r.modelId,
-      'gen_ai.response.finish_reasons': [r.finishReason],
-      'gen_ai.usage.input_tokens': cacheHit ? 0 : r.usage.inputTokens,
-      'gen_ai.usage.output_tokens': cacheHit ? 0 : r.usage.outputTokens,
-      'gen_ai.output.messages': [{ role: 'assistant', content: r.content, toolCalls: r.toolCalls.length ? r.toolCalls : undefined }],
-      'agentgraph.cost_usd': cost,
-      'agentgraph.cache_hit': cacheHit,
-      'agentgraph.provider_latency_ms': cacheHit ? 0 : r.latencyMs,
-      'agentgraph.model': model.name,
-    })
-    .end();
+  // Named stores on the span's own attributes (the same keys, in the same order, as always).
+  const redactor = span.redactor;
+  const a = span.attrs();
+  const v = (value: unknown) => attr(value, redactor);
+  if (r.modelId !== undefined) a['gen_ai.response.model'] = v(r.modelId);
+  a['gen_ai.response.finish_reasons'] = v([r.finishReason]);
+  const inputTokens = cacheHit ? 0 : r.usage.inputTokens;
+  const outputTokens = cacheHit ? 0 : r.usage.outputTokens;
+  if (inputTokens !== undefined) a['gen_ai.usage.input_tokens'] = v(inputTokens);
+  if (outputTokens !== undefined) a['gen_ai.usage.output_tokens'] = v(outputTokens);
+  a['gen_ai.output.messages'] = v([{ role: 'assistant', content: r.content, toolCalls: r.toolCalls.length ? r.toolCalls : undefined }]);
+  a['agentgraph.cost_usd'] = cost;
+  a['agentgraph.cache_hit'] = cacheHit;
+  const latency = cacheHit ? 0 : r.latencyMs;
+  if (latency !== undefined) a['agentgraph.provider_latency_ms'] = v(latency);
+  a['agentgraph.model'] = v(model.name);
+  span.end();
 }

@@ -5,6 +5,7 @@
 // execution, latency before each step and call. A sub-graph has its own scope whose usage also
 // counts against every enclosing scope.
 
+/* eslint-disable @typescript-eslint/no-this-alias -- the budget checks walk the chain of enclosing scopes, starting from this one. */
 import type { ModelIR } from '../ir/schema.ts';
 import type { Clock } from './provider.ts';
 import { BudgetExceededError, type BudgetLimit } from './errors.ts';
@@ -87,9 +88,6 @@ export class BudgetScope {
     return this.parent ? this.parent.root() : this;
   }
 
-  private chain(): BudgetScope[] {
-    return this.parent ? [this, ...this.parent.chain()] : [this];
-  }
 
   /** Elapsed time minus human waits: people are not the system's latency. */
   elapsed(): number {
@@ -106,16 +104,17 @@ export class BudgetScope {
    * counts them.
    */
   beginStep(count = true): void {
-    for (const s of this.chain()) {
+    // Each loop walks this scope and its enclosing ones (a chain of parent links).
+    for (let s: BudgetScope | undefined = this; s; s = s.parent) {
       if (count && s.limits.steps !== undefined && s.totals.steps + 1 > s.limits.steps) s.refuse('steps', `step budget exceeded: ${s.totals.steps} of ${s.limits.steps} steps used, the next step would exceed it`);
       if (s.limits.latencyMs !== undefined && s.elapsed() >= s.limits.latencyMs) s.refuse('latency', `latency budget exceeded: ${Math.round(s.elapsed())} ms of ${s.limits.latencyMs} ms used`);
     }
-    if (count) for (const s of this.chain()) s.totals.steps++;
+    if (count) for (let s: BudgetScope | undefined = this; s; s = s.parent) s.totals.steps++;
   }
 
   /** Before a model call: reserves its worst case or refuses it. */
   reserve(est: CallEstimate): Reservation {
-    for (const s of this.chain()) {
+    for (let s: BudgetScope | undefined = this; s; s = s.parent) {
       const l = s.limits;
       if (l.costUsd !== undefined && s.totals.costUsd + s.reservedCost + est.costUsd > l.costUsd) {
         s.refuse('cost', `cost budget exceeded: ${money(s.totals.costUsd + s.reservedCost)} spent or reserved, the next call may cost up to ${money(est.costUsd)}, the budget is ${money(l.costUsd)}`);
@@ -127,7 +126,7 @@ export class BudgetScope {
         s.refuse('latency', `latency budget exceeded: ${Math.round(s.elapsed())} ms elapsed, the next call may take up to ${Math.round(est.latencyMs)} ms, the budget is ${l.latencyMs} ms`);
       }
     }
-    for (const s of this.chain()) {
+    for (let s: BudgetScope | undefined = this; s; s = s.parent) {
       s.reservedCost += est.costUsd;
       s.reservedTokens += est.tokens;
     }
@@ -136,7 +135,7 @@ export class BudgetScope {
 
   /** After the call (or its failure): drops the reservation and books what was really used. */
   settle(r: Reservation, used?: { costUsd: number; inputTokens: number; outputTokens: number }): void {
-    for (const s of this.chain()) {
+    for (let s: BudgetScope | undefined = this; s; s = s.parent) {
       if (!r.released) {
         s.reservedCost -= r.estimate.costUsd;
         s.reservedTokens -= r.estimate.tokens;
@@ -155,15 +154,26 @@ export class BudgetScope {
   }
 
   countToolCall(): void {
-    for (const s of this.chain()) s.totals.toolCalls++;
+    for (let s: BudgetScope | undefined = this; s; s = s.parent) s.totals.toolCalls++;
   }
 
   addHumanWait(ms: number): void {
-    for (const s of this.chain()) s.totals.humanWaitMs += ms;
+    for (let s: BudgetScope | undefined = this; s; s = s.parent) s.totals.humanWaitMs += ms;
   }
 
   /** Totals with the latency filled in as of now. */
   snapshot(): Totals {
-    return { ...this.totals, latencyMs: this.clock.now() - this.startedAt };
+    const t = this.totals;
+    return {
+      costUsd: t.costUsd,
+      tokens: t.tokens,
+      inputTokens: t.inputTokens,
+      outputTokens: t.outputTokens,
+      steps: t.steps,
+      modelCalls: t.modelCalls,
+      toolCalls: t.toolCalls,
+      latencyMs: this.clock.now() - this.startedAt,
+      humanWaitMs: t.humanWaitMs,
+    };
   }
 }

@@ -4,6 +4,13 @@
 // deterministic given node outputs, so every step already in the journal (same key, same input)
 // returns its recorded output instead of running again, and the run continues where it stopped.
 // Irreversible tool calls are journalled before and after they run, so they never run twice.
+//
+// Trace events are appended to trace.jsonl in batches: a file store keeps the lines of a run in
+// memory and writes them in one append just before each checkpoint write, when the run ends
+// (before the run's promise resolves) and whenever a batch grows large. So every event emitted
+// is in the file once runGraph resolves, the file never reorders, and a crash loses at most the
+// events emitted since the last checkpoint write (the checkpoint, not the trace, is what a resume
+// needs).
 
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -51,10 +58,20 @@ export interface RunStore {
   load(runId: string): CheckpointState | undefined;
   save(state: CheckpointState): void;
   appendEvent(runId: string, event: RunEvent): void;
+  /** Makes every event appended so far durable (a store that buffers events must implement it). */
+  flushEvents?(runId: string): void;
 }
+
+/** A file store writes a run's buffered trace lines once they reach this many characters. */
+const TRACE_BATCH_CHARS = 1 << 20;
 
 /** `<runsDir>/<run-id>/checkpoint.json` and `<runsDir>/<run-id>/trace.jsonl`. */
 export class FileRunStore implements RunStore {
+  /** Trace lines not yet written, by run id. */
+  private readonly pending = new Map<string, { lines: string[]; chars: number }>();
+  /** Run folders known to exist. */
+  private readonly made = new Set<string>();
+
   constructor(readonly runsDir: string) {}
 
   dir(runId: string): string {
@@ -79,9 +96,19 @@ export class FileRunStore implements RunStore {
     }
   }
 
+  private makeDir(runId: string): string {
+    const dir = this.dir(runId);
+    if (!this.made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+    }
+    return dir;
+  }
+
   save(state: CheckpointState): void {
-    const dir = this.dir(state.runId);
-    mkdirSync(dir, { recursive: true });
+    // The trace first: a checkpoint never gets ahead of the events that led to it.
+    this.flushEvents(state.runId);
+    this.makeDir(state.runId);
     const final = this.checkpointPath(state.runId);
     const tmp = `${final}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(state));
@@ -89,14 +116,28 @@ export class FileRunStore implements RunStore {
   }
 
   appendEvent(runId: string, event: RunEvent): void {
-    // Synchronous appends: an event is on disk before the next one is produced, so a crash loses
-    // at most the event being written and the file never reorders.
+    // Serialized now (a later change to the event by another subscriber cannot reach the file),
+    // written in batches (see the top of this file).
+    const line = `${JSON.stringify(event)}\n`;
+    let p = this.pending.get(runId);
+    if (!p) this.pending.set(runId, (p = { lines: [], chars: 0 }));
+    p.lines.push(line);
+    p.chars += line.length;
+    if (p.chars >= TRACE_BATCH_CHARS) this.flushEvents(runId);
+  }
+
+  flushEvents(runId: string): void {
+    const p = this.pending.get(runId);
+    if (!p) return;
+    this.pending.delete(runId);
+    const text = p.lines.join('');
     const file = this.tracePath(runId);
     try {
-      appendFileSync(file, `${JSON.stringify(event)}\n`);
+      appendFileSync(file, text);
     } catch {
-      mkdirSync(path.dirname(file), { recursive: true });
-      appendFileSync(file, `${JSON.stringify(event)}\n`);
+      this.made.delete(path.dirname(file));
+      this.makeDir(runId);
+      appendFileSync(file, text);
     }
   }
 }
@@ -135,6 +176,11 @@ export class Checkpointer {
 
   private readonly consumed = new Set<string>();
 
+  /** Whether checkpoints are written anywhere (without a store nothing is, and nothing resumes). */
+  get persistent(): boolean {
+    return this.store !== undefined;
+  }
+
   /**
    * A recorded output for this step from an earlier session, when it ran with the same input.
    * Restarts may differ between sessions (a failure that happened before the crash need not
@@ -143,6 +189,8 @@ export class Checkpointer {
    * this session really runs it again.
    */
   replay(key: string, base: string, inputHash: string): StepRecord | undefined {
+    // Only records of earlier sessions replay; a first session has none.
+    if (this.state.sessions <= 1) return undefined;
     const usable = (k: string, r: StepRecord | undefined) => r && r.inputHash === inputHash && r.session < this.state.sessions && !this.consumed.has(k);
     let hitKey: string | undefined = usable(key, this.state.steps[key]) ? key : undefined;
     if (!hitKey) {
@@ -172,8 +220,10 @@ export class Checkpointer {
     this.flush();
   }
 
+  /** Writes the checkpoint (without a store there is nothing to write, nor to compute). */
   flush(): void {
+    if (!this.store) return;
     this.state.totals = this.totals();
-    this.store?.save(this.redact(this.state));
+    this.store.save(this.redact(this.state));
   }
 }

@@ -8,6 +8,7 @@ import type { ResponseCache } from './cache.ts';
 import type { Checkpointer } from './checkpoint.ts';
 import type { Tracer } from './trace.ts';
 import type { ToolRunner } from './tools.ts';
+import type { StopScope } from './policies.ts';
 import { RuntimeError } from './errors.ts';
 
 export class IRIndex {
@@ -81,6 +82,6 @@ export interface RunContext {
   tools: ToolRunner;
   checkpoint: Checkpointer;
   seed: number;
-  /** Aborts when the run is cancelled or stopped (budget, end of run). */
-  signal: AbortSignal;
+  /** Stops when the run is cancelled or over. */
+  signal: StopScope;
 }

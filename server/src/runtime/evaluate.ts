@@ -7,10 +7,16 @@ import { exprToIR } from '../ir/build.ts';
 import type { ExprIR } from '../ir/schema.ts';
 import { parseTemplateText } from '../syntax/templates.ts';
 
+/** Variables by name (a Map will do). */
+export interface Vars {
+  has(name: string): boolean;
+  get(name: string): unknown;
+}
+
 /** What names in an expression can see. */
 export interface Scope {
   /** Graph parameters and (inside fan-out arguments) the loop variable. */
-  readonly vars: ReadonlyMap<string, unknown>;
+  readonly vars: Vars;
   /** Latest output of every node that has finished. */
   readonly outputs: ReadonlyMap<string, unknown>;
   /** Arguments of each node's latest execution. */
@@ -19,15 +25,41 @@ export interface Scope {
   readonly visited: ReadonlySet<string>;
 }
 
+/** The own properties of an object as variables (no copy). */
+class ObjectVars implements Vars {
+  constructor(private readonly o: Record<string, unknown>) {}
+  has(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.o, name);
+  }
+  get(name: string): unknown {
+    return this.has(name) ? this.o[name] : undefined;
+  }
+}
+
+/** Variables that shadow others (a fan-out's loop variable over the graph's parameters). */
+class LayeredVars implements Vars {
+  constructor(
+    private readonly top: Vars,
+    private readonly below: Vars,
+  ) {}
+  has(name: string): boolean {
+    return this.top.has(name) || this.below.has(name);
+  }
+  get(name: string): unknown {
+    return this.top.has(name) ? this.top.get(name) : this.below.get(name);
+  }
+}
+
+const NO_VALUES: ReadonlyMap<string, unknown> = new Map();
+const NO_NODES: ReadonlySet<string> = new Set();
+
 export function scopeOf(vars: Record<string, unknown>): Scope {
-  return { vars: new Map(Object.entries(vars)), outputs: new Map(), inputs: new Map(), visited: new Set() };
+  return { vars: new ObjectVars(vars), outputs: NO_VALUES, inputs: NO_VALUES, visited: NO_NODES };
 }
 
 /** A scope extended with extra variables (a fan-out's loop variable). */
 export function withVars(scope: Scope, extra: Record<string, unknown>): Scope {
-  const vars = new Map(scope.vars);
-  for (const [k, v] of Object.entries(extra)) vars.set(k, v);
-  return { ...scope, vars };
+  return { vars: new LayeredVars(new ObjectVars(extra), scope.vars), outputs: scope.outputs, inputs: scope.inputs, visited: scope.visited };
 }
 
 export class EvalError extends Error {
@@ -220,8 +252,9 @@ export function compileTemplate(text: string): Piece[] {
 
 /** Renders a prompt: `{{ expr }}` evaluated against the parameters, non-strings JSON-encoded. */
 export function renderTemplate(text: string, vars: Record<string, unknown>): string {
+  const pieces = compileTemplate(text);
   const scope = scopeOf(vars);
-  return compileTemplate(text)
-    .map((p) => (typeof p === 'string' ? p : stringify(evaluate(p, scope))))
-    .join('');
+  const piece = (p: Piece) => (typeof p === 'string' ? p : stringify(evaluate(p, scope)));
+  if (pieces.length === 1) return piece(pieces[0]!);
+  return pieces.map(piece).join('');
 }

@@ -13,11 +13,12 @@ import { CancelledError, GraphTimeoutError, NodeFailedError, RuntimeError, isSto
 import { EvalError, evaluate, truthy, withVars, type Scope } from './evaluate.ts';
 import { askHuman } from './human-wait.ts';
 import { nodeSpanAttributes, performNode, type NodeCall } from './nodes.ts';
+import { StopScope } from './policies.ts';
 import { canonicalJson, sha256 } from './random.ts';
-import { START, buildRoutes, chooseEdges, explainIdle, explainNoRoute, type RouteTable } from './routing.ts';
+import { START, buildRoutes, chooseEdges, explainIdle, explainNoRoute, targetNames, type RouteTable } from './routing.ts';
 import { check } from './schemas.ts';
 import { Supervision, type SupervisionDecision } from './supervisor.ts';
-import type { Span } from './trace.ts';
+import { attr, type Attributes, type Span } from './trace.ts';
 
 type TargetIRT = EdgeIR['to'][number];
 
@@ -47,8 +48,17 @@ interface Task {
   index: number;
   restarts: number;
   state: 'ready' | 'running' | 'done' | 'failed' | 'cancelled';
-  controller: AbortController;
+  /** Stops the task alone (a supervisor restart) or with the graph (it follows the graph's scope). */
+  scope: StopScope;
   restartReason?: string;
+}
+
+/** Nodes by name, built once per graph object. */
+const nodeMaps = new WeakMap<GraphIR, Map<string, NodeIR>>();
+function nodesOf(graph: GraphIR): Map<string, NodeIR> {
+  let m = nodeMaps.get(graph);
+  if (!m) nodeMaps.set(graph, (m = new Map(graph.nodes.map((n) => [n.name, n]))));
+  return m;
 }
 
 export interface GraphRunOptions {
@@ -59,7 +69,7 @@ export interface GraphRunOptions {
   budget: BudgetScope;
   /** Prefix of this execution's checkpoint keys ('' for the run's graph). */
   keyPrefix: string;
-  signal: AbortSignal;
+  signal: StopScope;
 }
 
 export interface GraphRunResult {
@@ -74,7 +84,7 @@ export class GraphExecution {
   private readonly graph: GraphIR;
   private readonly routes: RouteTable;
   private readonly nodes: Map<string, NodeIR>;
-  private readonly supervision: Supervision;
+  private supervisionState?: Supervision;
   private readonly outputs = new Map<string, unknown>();
   private readonly inputs = new Map<string, unknown>();
   private readonly visited = new Set<string>();
@@ -93,17 +103,28 @@ export class GraphExecution {
   private escalated = false;
   private outcome?: { ok: true; output: unknown } | { ok: false; error: unknown };
   private settle!: { resolve: (r: GraphRunResult) => void; reject: (e: unknown) => void };
-  private readonly controller = new AbortController();
+  /** Stops this execution's tasks when it finishes (or fails). */
+  private readonly stopScope = new StopScope();
   private readonly deadline?: number;
+  /** What names in edge expressions see (the maps change as the run goes; the object does not). */
+  private readonly scope: Scope;
+  private readonly rootBudget: BudgetScope;
+  private readonly holds = (e: EdgeIR): boolean => truthy(evaluate(e.when!, this.scope));
 
   constructor(private readonly o: GraphRunOptions) {
     this.ctx = o.ctx;
     this.graph = o.graph;
     this.routes = buildRoutes(o.graph);
-    this.nodes = new Map(o.graph.nodes.map((n) => [n.name, n]));
-    this.supervision = new Supervision(o.graph.supervisors);
+    this.nodes = nodesOf(o.graph);
     this.vars = new Map(Object.entries(o.input));
+    this.scope = { vars: this.vars, outputs: this.outputs, inputs: this.inputs, visited: this.visited };
+    this.rootBudget = o.budget.root();
     if (o.graph.timeoutMs !== undefined) this.deadline = this.ctx.clock.now() + o.graph.timeoutMs;
+  }
+
+  /** Supervisor state, made at the first failure (most runs never need it). */
+  private get supervision(): Supervision {
+    return (this.supervisionState ??= new Supervision(this.graph.supervisors));
   }
 
   /** Node outputs and visited nodes so far (for the result of a run that did not succeed). */
@@ -111,12 +132,8 @@ export class GraphExecution {
     return { outputs: this.outputs, visited: this.visited };
   }
 
-  private get scope(): Scope {
-    return { vars: this.vars, outputs: this.outputs, inputs: this.inputs, visited: this.visited };
-  }
-
   private costSoFar(): number {
-    return this.o.budget.root().totals.costUsd;
+    return this.rootBudget.totals.costUsd;
   }
 
   run(): Promise<GraphRunResult> {
@@ -126,8 +143,7 @@ export class GraphExecution {
       // A stop from outside (a budget, an end elsewhere) passes its reason on; otherwise cancelled.
       const onAbort = () => this.stop(signal.reason instanceof Error && isStop(signal.reason) ? signal.reason : new CancelledError());
       if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.controller.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
+      this.stopScope.onStop(signal.onStop(onAbort));
       this.guard(() => {
         if (!this.routeFrom(START)) this.deadEnds.push(explainNoRoute(START, this.routes.bySource.get(START), this.fires));
       });
@@ -148,7 +164,7 @@ export class GraphExecution {
 
   private routeFrom(key: string): boolean {
     const edges = this.routes.bySource.get(key) ?? [];
-    const chosen = chooseEdges(edges, this.fires, (e) => truthy(evaluate(e.when!, this.scope)));
+    const chosen = chooseEdges(edges, this.fires, this.holds);
     for (const e of chosen) this.fire(e);
     return chosen.length > 0;
   }
@@ -176,7 +192,7 @@ export class GraphExecution {
   private fire(e: EdgeIR): void {
     if (this.finished) return;
     this.fires.set(e.id, (this.fires.get(e.id) ?? 0) + 1);
-    this.ctx.tracer.emit({ type: 'edge_fired', edge: e.id, from: e.from, to: e.to.map((t) => t.node), range: e.range });
+    this.ctx.tracer.emit({ type: 'edge_fired', edge: e.id, from: e.from, to: targetNames(e), range: e.range });
     for (const t of e.to) {
       if (t.node === 'end') {
         this.end(t.result ? evaluate(t.result, this.scope) : null);
@@ -187,7 +203,9 @@ export class GraphExecution {
   }
 
   private evalArgs(t: TargetIRT, scope: Scope): Args {
-    return Object.fromEntries(t.args.map((a) => [a.param, evaluate(a.value, scope)]));
+    const args: Args = {};
+    for (const a of t.args) args[a.param] = evaluate(a.value, scope);
+    return args;
   }
 
   private argsOf(t: TargetIRT): Args[] {
@@ -220,10 +238,9 @@ export class GraphExecution {
     const name = run.node.name;
     this.active.set(name, run);
     if (run.mapped) {
-      run.span = this.ctx.tracer.start('node', name, this.o.parentSpan, {
-        ...this.nodeAttributes(run),
-        'agentgraph.fan_out': run.items.length,
-      });
+      const attrs = this.nodeAttributes(run);
+      attrs['agentgraph.fan_out'] = run.items.length;
+      run.span = this.ctx.tracer.open('node', name, this.o.parentSpan, attrs);
     }
     run.tasks = run.items.map((_, index) => this.newTask(run, index, run.restarts, run.restartReason));
     for (const t of run.tasks) this.enqueue(t);
@@ -231,8 +248,7 @@ export class GraphExecution {
   }
 
   private newTask(run: NodeRun, index: number, restarts: number, restartReason?: string): Task {
-    const controller = new AbortController();
-    return { run, index, restarts, state: 'ready', controller, restartReason };
+    return { run, index, restarts, state: 'ready', scope: new StopScope(), restartReason };
   }
 
   private enqueue(t: Task): void {
@@ -280,34 +296,31 @@ export class GraphExecution {
     return { key: `${head}${t.restarts ? `.r${t.restarts}` : ''}${index}`, base: `${head}${index}` };
   }
 
-  private nodeAttributes(run: NodeRun): Record<string, unknown> {
-    return nodeSpanAttributes(this.graph.name, run.node, run.k, run.edge);
+  private nodeAttributes(run: NodeRun): Attributes {
+    return nodeSpanAttributes(this.ctx.tracer.redactor, this.graph.name, run.node, run.k, run.edge);
   }
 
   private async runTask(t: Task): Promise<unknown> {
     const { ctx } = this;
+    const tracer = ctx.tracer;
     const run = t.run;
     const name = run.node.name;
     const label = run.mapped ? `${name}[${t.index}]` : name;
     const args = run.items[t.index]!;
-    const span = ctx.tracer.start('node', label, run.mapped ? run.span : this.o.parentSpan, {
-      ...this.nodeAttributes(run),
-      'agentgraph.instance': run.mapped ? t.index : undefined,
-      'agentgraph.restart': t.restarts || undefined,
-      'agentgraph.restart_reason': t.restartReason,
-      'agentgraph.input': args,
-    });
-    // The task's own controller also follows the graph's, with one listener instead of a merge.
-    const signal = t.controller.signal;
-    const graphSignal = this.controller.signal;
-    const follow = () => t.controller.abort(graphSignal.reason);
-    if (graphSignal.aborted) follow();
-    else graphSignal.addEventListener('abort', follow, { once: true });
-    const dispose = () => graphSignal.removeEventListener('abort', follow);
-    ctx.tracer.emit({ type: 'node_status', node: name, instance: run.mapped ? t.index : undefined, status: 'running', costUsd: this.costSoFar() });
+    const attrs = this.nodeAttributes(run);
+    if (run.mapped) attrs['agentgraph.instance'] = t.index;
+    if (t.restarts) attrs['agentgraph.restart'] = t.restarts;
+    if (t.restartReason !== undefined) attrs['agentgraph.restart_reason'] = tracer.redactor.text(t.restartReason);
+    attrs['agentgraph.input'] = tracer.redactor.json(args);
+    const span = tracer.open('node', label, run.mapped ? run.span : this.o.parentSpan, attrs);
+    // The task's scope also follows the graph's: one subscription, no AbortController.
+    const signal = t.scope;
+    const dispose = this.stopScope.onStop((reason) => signal.stop(reason));
+    tracer.emit({ type: 'node_status', node: name, instance: run.mapped ? t.index : undefined, status: 'running', costUsd: this.costSoFar() });
     try {
       const { key, base } = this.stepKey(t);
-      const inputHash = sha256(canonicalJson(args)).slice(0, 32);
+      // Only a checkpoint that is written can be resumed, and only then do inputs need a hash.
+      const inputHash = ctx.checkpoint.persistent ? sha256(canonicalJson(args)).slice(0, 32) : '';
       const replay = ctx.checkpoint.replay(key, base, inputHash);
       let output: unknown;
       if (replay) {
@@ -322,7 +335,8 @@ export class GraphExecution {
         if ((t.state as Task['state']) === 'cancelled') throw new CancelledError('restarted');
         ctx.checkpoint.recordStep(key, { node: name, inputHash, output, base, session: ctx.checkpoint.state.sessions });
       }
-      span.set('agentgraph.output', output).end();
+      if (output !== undefined) span.attrs()['agentgraph.output'] = tracer.valueAttr(output);
+      span.end();
       ctx.tracer.emit({ type: 'node_status', node: name, instance: run.mapped ? t.index : undefined, status: 'succeeded', costUsd: this.costSoFar() });
       return output;
     } catch (err) {
@@ -360,7 +374,8 @@ export class GraphExecution {
     this.last.set(name, run);
     if (this.active.get(name) === run) this.active.delete(name);
     if (run.span) {
-      run.span.set('agentgraph.output', run.results).end();
+      run.span.attrs()['agentgraph.output'] = attr(run.results, this.ctx.tracer.redactor);
+      run.span.end();
       this.ctx.tracer.emit({ type: 'node_status', node: name, status: 'succeeded', costUsd: this.costSoFar() });
     }
     this.onNodeFinished(name);
@@ -399,7 +414,7 @@ export class GraphExecution {
     if (t.state === 'done' || t.state === 'failed' || t.state === 'cancelled') return;
     const wasRunning = t.state === 'running';
     t.state = 'cancelled';
-    if (wasRunning) t.controller.abort(new CancelledError('stopped by its supervisor'));
+    if (wasRunning) t.scope.stop(new CancelledError('stopped by its supervisor'));
     else this.ctx.tracer.emit({ type: 'node_status', node: t.run.node.name, instance: t.run.mapped ? t.index : undefined, status: 'skipped', costUsd: this.costSoFar() });
   }
 
@@ -462,8 +477,8 @@ export class GraphExecution {
       'agentgraph.escalation.reason': messageOf(err),
     });
     const work = this.ctx.ir.hasHuman(target)
-      ? askHuman(this.ctx, { kind: 'escalation', human: this.ctx.ir.human(target), node: failedNode, input, parent: span, budget: this.o.budget, signal: this.controller.signal })
-      : new GraphExecution({ ...this.o, graph: this.ctx.ir.graph(target), input, parentSpan: span, keyPrefix: `${this.o.keyPrefix}escalate:${target}/`, signal: this.controller.signal })
+      ? askHuman(this.ctx, { kind: 'escalation', human: this.ctx.ir.human(target), node: failedNode, input, parent: span, budget: this.o.budget, signal: this.stopScope })
+      : new GraphExecution({ ...this.o, graph: this.ctx.ir.graph(target), input, parentSpan: span, keyPrefix: `${this.o.keyPrefix}escalate:${target}/`, signal: this.stopScope })
           .run()
           .then((r) => r.output);
     work.then(
@@ -503,7 +518,7 @@ export class GraphExecution {
     this.ready = [];
     for (const run of this.active.values()) for (const t of run.tasks) this.cancelTask(t);
     const reason = outcome.ok ? RUN_ENDED : outcome.error instanceof Error && isStop(outcome.error) ? outcome.error : RUN_FAILED;
-    this.controller.abort(reason);
+    this.stopScope.stop(reason);
     this.maybeSettle();
   }
 

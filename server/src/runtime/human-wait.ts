@@ -8,7 +8,7 @@ import type { RunContext } from './context.ts';
 import { RuntimeError, isStop, messageOf } from './errors.ts';
 import { renderTemplate } from './evaluate.ts';
 import { HumanTimeoutError, type HumanRequest } from './human.ts';
-import { abortReason } from './policies.ts';
+import { abortReason, type StopScope } from './policies.ts';
 import { check, completeArgs } from './schemas.ts';
 import type { Span } from './trace.ts';
 
@@ -19,7 +19,7 @@ export interface AskOptions {
   input: Record<string, unknown>;
   parent: Span;
   budget: BudgetScope;
-  signal: AbortSignal;
+  signal: StopScope;
   tool?: { name: string; args: unknown };
 }
 
@@ -45,7 +45,7 @@ export async function askHuman(ctx: RunContext, o: AskOptions): Promise<unknown>
       outputSchema: o.human.output,
       tool: o.tool,
       timeoutMs: o.human.timeoutMs,
-      signal: o.signal,
+      signal: o.signal.signal,
     });
     const checked = check(o.human.output, answer);
     if (!checked.ok) throw new RuntimeError('human', `the answer from '${o.human.name}' does not match its result type: ${checked.issues.join('; ')}`);

@@ -2,14 +2,16 @@
 // the human channel), a tool used directly as a node (called with the edge's arguments), or a
 // sub-graph (run recursively under its own budget, which also counts against the caller's).
 
-import type { EdgeIR, GraphIR, NodeIR } from '../ir/schema.ts';
+import type { EdgeIR, GraphIR, NodeIR, SourceRange } from '../ir/schema.ts';
 import { runAgent } from './agent-node.ts';
 import { BudgetScope } from './budget.ts';
 import type { RunContext } from './context.ts';
 import { BudgetExceededError, GraphTimeoutError, NodeFailedError, RuntimeError } from './errors.ts';
 import { askHuman } from './human-wait.ts';
+import type { StopScope } from './policies.ts';
+import type { Redactor } from './redact.ts';
 import { check } from './schemas.ts';
-import { rangeAttributes, type Span } from './trace.ts';
+import { formatRange, type Attributes, type Span } from './trace.ts';
 
 export interface NodeCall {
   ctx: RunContext;
@@ -18,7 +20,7 @@ export interface NodeCall {
   args: Record<string, unknown>;
   span: Span;
   budget: BudgetScope;
-  signal: AbortSignal;
+  signal: StopScope;
   deadline?: number;
   /** The checkpoint key of this step; a sub-graph's steps are keyed under it. */
   key: string;
@@ -40,7 +42,7 @@ export async function performNode(c: NodeCall, runSubgraph: SubgraphRunner): Pro
       const agent = ctx.ir.agent(node.name);
       const args = checkArgs(`agent '${node.name}'`, agent.input, c.args);
       const r = await runAgent({ ctx, agent, args, node: node.name, label: c.label, span: c.span, budget: c.budget, signal: c.signal, deadline: c.deadline });
-      c.span.set('agentgraph.attempts', r.attempts);
+      c.span.attrs()['agentgraph.attempts'] = r.attempts;
       return r.output;
     }
     case 'human': {
@@ -72,17 +74,51 @@ export async function performNode(c: NodeCall, runSubgraph: SubgraphRunner): Pro
   }
 }
 
-/** The attributes of a node span: what ran, where it is written, and the edge that started it. */
-export function nodeSpanAttributes(graph: string, node: NodeIR, activation: number, edge?: EdgeIR): Record<string, unknown> {
+/** Redacted file and readable range of source ranges, per redactor (IR ranges never change). */
+const rangeTexts = new WeakMap<Redactor, WeakMap<SourceRange, { file: string; range: string }>>();
+
+function rangeTextsOf(redactor: Redactor, r: SourceRange): { file: string; range: string } {
+  let byRange = rangeTexts.get(redactor);
+  if (!byRange) rangeTexts.set(redactor, (byRange = new WeakMap()));
+  let t = byRange.get(r);
+  if (!t) byRange.set(r, (t = { file: redactor.text(r.file), range: redactor.text(formatRange(r)) }));
+  return t;
+}
+
+/**
+ * The attributes of a node span: what ran, where it is written, and the edge that started it
+ * (redacted). Built key by key under literal names, which keeps the object compact and cheap to
+ * extend (see Span in trace.ts); the keys and their order are those of rangeAttributes.
+ */
+export function nodeSpanAttributes(redactor: Redactor, graph: string, node: NodeIR, activation: number, edge?: EdgeIR): Attributes {
   const kind = node.kind;
-  return {
-    'agentgraph.node': node.name,
-    'agentgraph.node.kind': kind,
-    'gen_ai.operation.name': kind === 'agent' ? 'invoke_agent' : kind === 'tool' ? 'execute_tool' : undefined,
-    'gen_ai.agent.name': kind === 'agent' ? node.name : undefined,
-    'agentgraph.graph': graph,
-    'agentgraph.activation': activation,
-    ...rangeAttributes(node.range),
-    ...(edge ? { 'agentgraph.edge.id': edge.id, ...rangeAttributes(edge.range, 'agentgraph.edge') } : {}),
-  };
+  const a: Attributes = {};
+  a['agentgraph.node'] = redactor.text(node.name);
+  a['agentgraph.node.kind'] = redactor.text(kind);
+  if (kind === 'agent') {
+    a['gen_ai.operation.name'] = redactor.text('invoke_agent');
+    a['gen_ai.agent.name'] = redactor.text(node.name);
+  } else if (kind === 'tool') a['gen_ai.operation.name'] = redactor.text('execute_tool');
+  a['agentgraph.graph'] = redactor.text(graph);
+  a['agentgraph.activation'] = activation;
+  const r = node.range;
+  const src = rangeTextsOf(redactor, r);
+  a['agentgraph.source.file'] = src.file;
+  a['agentgraph.source.start_line'] = r.start.line;
+  a['agentgraph.source.start_character'] = r.start.character;
+  a['agentgraph.source.end_line'] = r.end.line;
+  a['agentgraph.source.end_character'] = r.end.character;
+  a['agentgraph.source.range'] = src.range;
+  if (edge) {
+    const er = edge.range;
+    const e = rangeTextsOf(redactor, er);
+    a['agentgraph.edge.id'] = edge.id;
+    a['agentgraph.edge.file'] = e.file;
+    a['agentgraph.edge.start_line'] = er.start.line;
+    a['agentgraph.edge.start_character'] = er.start.character;
+    a['agentgraph.edge.end_line'] = er.end.line;
+    a['agentgraph.edge.end_character'] = er.end.character;
+    a['agentgraph.edge.range'] = e.range;
+  }
+  return a;
 }

@@ -39,22 +39,90 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
   return Math.max(0, Math.round(delay));
 }
 
-/** A signal that aborts when any of `signals` does. */
-export function anySignal(signals: (AbortSignal | undefined)[]): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const cleanups: (() => void)[] = [];
-  for (const s of signals) {
-    if (!s) continue;
-    if (s.aborted) {
-      controller.abort(s.reason);
-      break;
-    }
-    const on = () => controller.abort(s.reason);
-    s.addEventListener('abort', on, { once: true });
-    cleanups.push(() => s.removeEventListener('abort', on));
+/**
+ * A cancellation scope. It stops at most once, with a reason, and then calls its subscribers (in
+ * the order they subscribed, child scopes included) at once. It is a plain object: a real
+ * AbortSignal, which providers, tools, clocks and human channels take, is made only when someone
+ * reads `signal`. A run has one scope per graph execution, task and timed call, and in the common
+ * case (nobody cancels, the provider ignores its signal) none of them makes an AbortController or
+ * registers an EventTarget listener.
+ */
+export class StopScope {
+  aborted = false;
+  reason: unknown = undefined;
+  private subscribers: ((reason: unknown) => void)[] | undefined;
+  private controller: AbortController | undefined;
+
+  /** A scope that stops when `parent` does (with its reason) or on its own; dispose() detaches it. */
+  static childOf(parent: StopScope): StopScope {
+    const child = new StopScope();
+    if (parent.aborted) child.stop(parent.reason);
+    else child.detach = parent.onStop((r) => child.stop(r));
+    return child;
   }
-  return { signal: controller.signal, dispose: () => cleanups.forEach((c) => c()) };
+
+  /** A scope that follows an external AbortSignal (once, with one listener). */
+  static following(signal: AbortSignal | undefined): StopScope {
+    const scope = new StopScope();
+    if (!signal) return scope;
+    if (signal.aborted) {
+      scope.stop(signal.reason);
+      return scope;
+    }
+    const on = () => scope.stop(signal.reason);
+    signal.addEventListener('abort', on, { once: true });
+    scope.detach = () => signal.removeEventListener('abort', on);
+    return scope;
+  }
+
+  private detach: (() => void) | undefined;
+
+  /** An AbortSignal that aborts with this scope (made on first use). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Calls `fn` once when the scope stops (at once when it already has); returns an unsubscribe. */
+  onStop(fn: (reason: unknown) => void): () => void {
+    if (this.aborted) {
+      fn(this.reason);
+      return noop;
+    }
+    (this.subscribers ??= []).push(fn);
+    return () => {
+      const list = this.subscribers;
+      if (!list) return;
+      const i = list.indexOf(fn);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  stop(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const list = this.subscribers;
+    this.subscribers = undefined;
+    if (list) for (const fn of list) fn(reason);
+    this.controller?.abort(reason);
+    this.dispose();
+  }
+
+  /** Stops following the parent (or the external signal); the scope itself stays usable. */
+  dispose(): void {
+    const d = this.detach;
+    if (d) {
+      this.detach = undefined;
+      d();
+    }
+  }
 }
+
+const noop = (): void => undefined;
 
 export class DeadlineExceeded extends Error {
   constructor(message: string) {
@@ -63,81 +131,92 @@ export class DeadlineExceeded extends Error {
   }
 }
 
-/** The reason used to release internal listeners and timers; creating it once is cheaper. */
+/** The reason used to release internal timers; creating it once is cheaper. */
 const SETTLED = new Error('settled');
 
 /**
- * Runs `work` with a signal that aborts after `ms` on `clock` (or when `parent` aborts). A
- * deadline rejects with DeadlineExceeded; a parent abort with the parent's reason (see
- * abortReason), even when the work ignores its signal. The timer is cancelled as soon as the work
- * settles, so no sleeper is left on a virtual clock.
+ * Runs `work` under a scope that stops after `ms` on `clock` (or when `parent` stops). A deadline
+ * rejects with DeadlineExceeded; a parent stop with the parent's reason (see abortReason), even
+ * when the work ignores its signal. The timer is cancelled as soon as the work settles, so no
+ * sleeper is left on a virtual clock. Without a deadline the work runs on the parent's scope: no
+ * timer, no controller, one subscription.
  */
-export async function withClockTimeout<T>(
-  clock: Clock,
-  ms: number | undefined,
-  parent: AbortSignal | undefined,
-  what: string,
-  work: (signal: AbortSignal | undefined) => Promise<T>,
-): Promise<T> {
-  // Without a deadline the work runs on the parent's signal: no extra controllers per call.
+export function withClockTimeout<T>(clock: Clock, ms: number | undefined, parent: StopScope, what: string, work: (scope: StopScope) => Promise<T>): Promise<T> {
   if (ms === undefined || !Number.isFinite(ms)) {
-    if (!parent) return work(undefined);
-    const guard = abortPromise<T>(parent);
-    try {
-      return await Promise.race([work(parent), guard.promise]);
-    } finally {
-      guard.release();
-    }
+    return new Promise<T>((resolve, reject) => {
+      const off = parent.onStop(() => reject(abortReason(parent)));
+      settleWith(parent, work, off, resolve, reject);
+    });
   }
-  const done = new AbortController();
-  const local = new AbortController();
-  const { signal, dispose } = anySignal([parent, local.signal]);
-  let timedOut = false;
-  const races: Promise<T>[] = [work(signal)];
-  if (parent) races.push(rejectOnAbort<T>(parent, done.signal));
-  races.push(
-    clock.sleep(Math.max(0, ms), done.signal).then(
+  return new Promise<T>((resolve, reject) => {
+    const local = StopScope.childOf(parent);
+    const timer = new AbortController();
+    let timedOut = false;
+    const release = () => {
+      timer.abort(SETTLED);
+      local.dispose();
+    };
+    local.onStop(() => {
+      release();
+      reject(timedOut ? new DeadlineExceeded(`${what} timed out after ${ms} ms`) : abortReason(parent));
+    });
+    clock.sleep(Math.max(0, ms), timer.signal).then(
       () => {
         timedOut = true;
-        local.abort(new DeadlineExceeded(`${what} timed out after ${ms} ms`));
-        throw new DeadlineExceeded(`${what} timed out after ${ms} ms`);
+        local.stop(new DeadlineExceeded(`${what} timed out after ${ms} ms`));
       },
-      () => new Promise<T>(() => undefined), // The timer was cancelled: never settle this branch.
-    ),
-  );
+      () => undefined, // The timer was cancelled.
+    );
+    settleWith(local, work, release, resolve, (err) => reject(timedOut ? new DeadlineExceeded(`${what} timed out after ${ms} ms`) : parent.aborted ? abortReason(parent) : err));
+  });
+}
+
+/** Runs `work(scope)` and settles with it (a synchronous throw rejects), then calls `done`. */
+function settleWith<T>(scope: StopScope, work: (scope: StopScope) => Promise<T>, done: () => void, resolve: (v: T) => void, reject: (e: unknown) => void): void {
+  let p: Promise<T>;
   try {
-    return await Promise.race(races);
+    p = work(scope);
   } catch (err) {
-    if (timedOut) throw new DeadlineExceeded(`${what} timed out after ${ms} ms`);
-    if (parent?.aborted) throw abortReason(parent);
-    throw err;
-  } finally {
-    done.abort(SETTLED);
-    dispose();
+    done();
+    reject(err);
+    return;
   }
+  p.then(
+    (v) => {
+      done();
+      resolve(v);
+    },
+    (e: unknown) => {
+      done();
+      reject(e);
+    },
+  );
 }
 
 /** Like withClockTimeout, but on the wall clock, for work that runs in real time (tools). */
-export async function withRealTimeout<T>(ms: number | undefined, parent: AbortSignal | undefined, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const local = new AbortController();
-  const { signal, dispose } = anySignal([parent, local.signal]);
+export async function withRealTimeout<T>(ms: number | undefined, parent: StopScope, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const local = StopScope.childOf(parent);
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
-  const races: Promise<T>[] = [work(signal)];
+  const races: Promise<T>[] = [work(local.signal)];
   if (ms !== undefined && Number.isFinite(ms)) {
     races.push(
       new Promise<T>((_, reject) => {
         timer = setTimeout(() => {
           timedOut = true;
           const err = new DeadlineExceeded(`${what} timed out after ${ms} ms`);
-          local.abort(err);
+          local.stop(err);
           reject(err);
         }, Math.max(0, ms));
       }),
     );
   }
-  const settled = new AbortController();
-  if (parent) races.push(rejectOnAbort<T>(parent, settled.signal));
+  let off = noop;
+  races.push(
+    new Promise<T>((_, reject) => {
+      off = parent.onStop(() => reject(abortReason(parent)));
+    }),
+  );
   try {
     return await Promise.race(races);
   } catch (err) {
@@ -145,50 +224,28 @@ export async function withRealTimeout<T>(ms: number | undefined, parent: AbortSi
     throw err;
   } finally {
     if (timer) clearTimeout(timer);
-    settled.abort(SETTLED);
-    dispose();
+    off();
+    local.dispose();
   }
 }
 
-/** A promise that rejects when `signal` aborts, and a way to stop listening. */
-function abortPromise<T>(signal: AbortSignal): { promise: Promise<T>; release: () => void } {
-  let release = () => undefined as void;
-  const promise = new Promise<T>((_, reject) => {
-    if (signal.aborted) return reject(abortReason(signal));
-    const on = () => reject(abortReason(signal));
-    signal.addEventListener('abort', on, { once: true });
-    release = () => signal.removeEventListener('abort', on);
-  });
-  return { promise, release };
-}
-
-/** Rejects with the abort reason when `signal` aborts; stops listening once `done` aborts. */
-function rejectOnAbort<T>(signal: AbortSignal, done: AbortSignal): Promise<T> {
-  return new Promise<T>((_, reject) => {
-    if (signal.aborted) return reject(abortReason(signal));
-    const on = () => reject(abortReason(signal));
-    signal.addEventListener('abort', on, { once: true });
-    done.addEventListener('abort', () => signal.removeEventListener('abort', on), { once: true });
-  });
-}
-
-/** The reason a signal was aborted with, as an Error (CancelledError when none was given). */
-export function abortReason(signal: AbortSignal): Error {
+/** The reason a signal or scope was aborted with, as an Error (CancelledError when none was given). */
+export function abortReason(signal: { readonly reason: unknown }): Error {
   const r: unknown = signal.reason;
   if (r instanceof Error && r.name !== 'AbortError') return r;
   return new CancelledError();
 }
 
-/** Sleeps on the clock; an abort rejects with the signal's reason as an Error. */
-export async function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+/** Sleeps on the clock; a stop rejects with the scope's reason as an Error. */
+export async function sleep(clock: Clock, ms: number, scope?: StopScope): Promise<void> {
   if (ms <= 0) {
-    if (signal?.aborted) throw abortReason(signal);
+    if (scope?.aborted) throw abortReason(scope);
     return;
   }
   try {
-    await clock.sleep(ms, signal);
+    await clock.sleep(ms, scope?.signal);
   } catch (err) {
-    if (signal?.aborted) throw abortReason(signal);
+    if (scope?.aborted) throw abortReason(scope);
     throw err;
   }
 }

@@ -14,6 +14,15 @@ const SECRET_KEY_IN_JSON = /"(api[-_]?key|authorization|x-api-key|password|secre
 const KEY_SHAPE_SOURCES = [String.raw`\bsk-[A-Za-z0-9_-]{16,}`, String.raw`\bBearer\s+[A-Za-z0-9._~+/=-]{12,}`, String.raw`\bAIza[0-9A-Za-z_-]{30,}`];
 const KEY_SHAPES = KEY_SHAPE_SOURCES.map((src) => new RegExp(src, 'g'));
 const ANY_KEY_SHAPE = new RegExp(KEY_SHAPE_SOURCES.join('|'));
+/** The shortest text a key shape can match (`sk-` and 16 characters; `Bearer`, a space and 12). */
+const KEY_SHAPE_MIN = 19;
+/** The shortest text SECRET_KEY_IN_JSON can match (`"secret":`). */
+const SECRET_KEY_IN_JSON_MIN = 9;
+
+/** Whether `s` holds a key-shaped string (texts too short for one are not scanned). */
+function hasKeyShape(s: string): boolean {
+  return s.length >= KEY_SHAPE_MIN && ANY_KEY_SHAPE.test(s);
+}
 
 const cache = new WeakMap<object, Map<IR | undefined, Redactor>>();
 
@@ -21,12 +30,20 @@ export class Redactor {
   private readonly secrets: string[];
   /** Each secret as it appears inside a JSON string (quotes and backslashes escaped). */
   private readonly jsonSecrets: string[];
+  /** Texts shorter than this hold neither a known secret nor a key shape: they pass untouched. */
+  private readonly minText: number;
+  /** The same for JSON text (where a secret-named key also counts). */
+  private readonly minJson: number;
 
   constructor(secrets: Iterable<string>) {
     // Longest first, so a secret that contains another is replaced whole. Very short values
     // ("1", "true") would mangle ordinary text and protect nothing, so they are ignored.
     this.secrets = [...new Set([...secrets].filter((s) => s.length >= 6))].sort((a, b) => b.length - a.length);
     this.jsonSecrets = this.secrets.map((x) => JSON.stringify(x).slice(1, -1));
+    const shortestSecret = this.secrets.length ? this.secrets[this.secrets.length - 1]!.length : Infinity;
+    const shortestJsonSecret = Math.min(Infinity, ...this.jsonSecrets.map((x) => x.length));
+    this.minText = Math.min(shortestSecret, KEY_SHAPE_MIN);
+    this.minJson = Math.min(shortestJsonSecret, KEY_SHAPE_MIN, SECRET_KEY_IN_JSON_MIN);
   }
 
   /**
@@ -51,17 +68,28 @@ export class Redactor {
   }
 
   text(s: string): string {
+    if (s.length < this.minText) return s;
     let out = s;
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    if (ANY_KEY_SHAPE.test(out)) for (const re of KEY_SHAPES) out = out.replace(re, REDACTED);
+    if (hasKeyShape(out)) for (const re of KEY_SHAPES) out = out.replace(re, REDACTED);
     return out;
   }
 
   /** JSON text of `v` with secrets removed (for trace attributes that hold structured values). */
   json(v: unknown): string {
-    const json = JSON.stringify(v) ?? '';
-    if (SECRET_KEY_IN_JSON.test(json)) return JSON.stringify(this.walk(v, 0)) ?? '';
-    return this.jsonSecrets.some((x) => json.includes(x)) || ANY_KEY_SHAPE.test(json) ? (JSON.stringify(this.walk(v, 0)) ?? '') : json;
+    return this.jsonOf(v, JSON.stringify(v) ?? '');
+  }
+
+  /** Like json(v), when the caller already has `json`, the JSON text of `v`. */
+  jsonOf(v: unknown, json: string): string {
+    return this.jsonNeeded(json) ? (JSON.stringify(this.walk(v, 0)) ?? '') : json;
+  }
+
+  /** Whether JSON text holds a known secret, a key shape or a secret-named key. */
+  private jsonNeeded(json: string): boolean {
+    if (json.length < this.minJson) return false;
+    for (const x of this.jsonSecrets) if (json.includes(x)) return true;
+    return hasKeyShape(json) || (json.length >= SECRET_KEY_IN_JSON_MIN && SECRET_KEY_IN_JSON.test(json));
   }
 
   /**
@@ -69,11 +97,11 @@ export class Redactor {
    * far cheaper than walking every event, and almost every event is clean.
    */
   needed(v: unknown): boolean {
-    if (typeof v === 'string') return this.secrets.some((x) => v.includes(x)) || ANY_KEY_SHAPE.test(v);
+    if (typeof v === 'string') return v.length >= this.minText && (this.secrets.some((x) => v.includes(x)) || hasKeyShape(v));
     if (v === null || typeof v !== 'object') return false;
     const json = JSON.stringify(v);
     if (json === undefined) return false;
-    return this.jsonSecrets.some((x) => json.includes(x)) || ANY_KEY_SHAPE.test(json) || SECRET_KEY_IN_JSON.test(json);
+    return this.jsonNeeded(json);
   }
 
   /** `v` with every secret replaced: a redacted deep copy, or `v` itself when it is clean. */

@@ -55,15 +55,35 @@ export function isSpent(e: EdgeIR, fires: ReadonlyMap<number, number>): boolean 
  */
 export function chooseEdges(edges: readonly EdgeIR[], fires: ReadonlyMap<number, number>, holds: (e: EdgeIR) => boolean): EdgeIR[] {
   const out: EdgeIR[] = [];
-  for (const e of edges) if (!e.when && !e.otherwise && !isSpent(e, fires)) out.push(e);
-  const conditional = edges.filter((e) => e.when);
-  const chosen = conditional.find((e) => !isSpent(e, fires) && holds(e));
+  let conditional = false;
+  for (const e of edges) {
+    if (e.when) conditional = true;
+    else if (!e.otherwise && !isSpent(e, fires)) out.push(e);
+  }
+  let chosen: EdgeIR | undefined;
+  if (conditional) {
+    for (const e of edges) {
+      if (e.when && !isSpent(e, fires) && holds(e)) {
+        chosen = e;
+        break;
+      }
+    }
+  }
   if (chosen) out.push(chosen);
   else {
     const fallback = edges.find((e) => e.otherwise && !isSpent(e, fires));
     if (fallback) out.push(fallback);
   }
   return out;
+}
+
+const targetCache = new WeakMap<EdgeIR, string[]>();
+
+/** The names of an edge's targets (made once per edge; events share the array, like `from`). */
+export function targetNames(e: EdgeIR): string[] {
+  let names = targetCache.get(e);
+  if (!names) targetCache.set(e, (names = e.to.map((t) => t.node)));
+  return names;
 }
 
 /** Describes why nothing fired, for the dead-end error. */

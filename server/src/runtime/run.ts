@@ -16,12 +16,12 @@ import { BudgetExceededError, CancelledError, GraphTimeoutError, NodeFailedError
 import { GraphExecution } from './executor.ts';
 import { noHuman, type HumanChannel } from './human.ts';
 import type { Clock, Provider } from './provider.ts';
-import { anySignal } from './policies.ts';
+import { StopScope } from './policies.ts';
 import { Redactor } from './redact.ts';
 import { check } from './schemas.ts';
 import { summarizeNodes, type NodeSummary } from './summary.ts';
 import { ModuleToolLoader, ToolRunner, type ToolLoader } from './tools.ts';
-import { Tracer, rangeAttributes, type EventSink, type RunErrorInfo, type RunEvent, type RunOutcome, type SpanRecord } from './trace.ts';
+import { Tracer, attr, formatRange, type Attributes, type EventSink, type RunErrorInfo, type RunEvent, type RunOutcome, type SpanRecord } from './trace.ts';
 
 export interface RunOptions {
   ir: IR;
@@ -128,7 +128,14 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   }
 
   const sinks: EventSink[] = [];
-  if (store) sinks.push((e) => store.appendEvent(runId, e));
+  // A store may buffer trace lines (see checkpoint.ts); once the run is over, each late event
+  // (a provider still streaming after a cancel) is flushed at once.
+  let over = false;
+  if (store)
+    sinks.push((e) => {
+      store.appendEvent(runId, e);
+      if (over) store.flushEvents?.(runId);
+    });
   if (o.onEvent) sinks.push(o.onEvent);
   const sessions = (prior?.sessions ?? 0) + 1;
   const tracer = new Tracer(runId, o.clock, sinks, redactor, sessions);
@@ -137,8 +144,8 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     ? { ...prior, sessions, status: 'running' }
     : { version: CHECKPOINT_VERSION, runId, graph: graph.name, source: o.ir.source, input: input.value, seed, status: 'running', sessions, totals: budget.snapshot(), steps: {}, tools: {} };
   const checkpoint = new Checkpointer(store, state, () => budget.snapshot(), (v) => redactor.value(v));
-  const stopper = new AbortController();
-  const { signal, dispose } = anySignal([o.signal, stopper.signal]);
+  // One scope for the run, following the caller's signal; everything below derives from it.
+  const signal = StopScope.following(o.signal);
   const cache = o.cache ?? (o.cacheDir ? new FileResponseCache(path.resolve(o.cacheDir)) : undefined);
   const ctx: RunContext = {
     ir: IRIndex.of(o.ir),
@@ -157,16 +164,22 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
 
   checkpoint.flush();
   tracer.emit({ type: 'run_start', graph: graph.name, input: input.value, resumed: !!prior });
-  const runSpan = tracer.start('run', `run ${graph.name}`, undefined, {
-    'agentgraph.run_id': runId,
-    'agentgraph.graph': graph.name,
-    'agentgraph.seed': seed,
-    'agentgraph.resumed': !!prior,
-    'agentgraph.session': sessions,
-    'agentgraph.input': input.value,
-    'agentgraph.provider': o.provider.name,
-    ...rangeAttributes(graph.range),
-  });
+  const runAttrs: Attributes = {};
+  runAttrs['agentgraph.run_id'] = redactor.text(runId);
+  runAttrs['agentgraph.graph'] = redactor.text(graph.name);
+  runAttrs['agentgraph.seed'] = seed;
+  runAttrs['agentgraph.resumed'] = !!prior;
+  runAttrs['agentgraph.session'] = sessions;
+  if (input.value !== undefined) runAttrs['agentgraph.input'] = attr(input.value, redactor);
+  if (o.provider.name !== undefined) runAttrs['agentgraph.provider'] = attr(o.provider.name, redactor);
+  const r = graph.range;
+  runAttrs['agentgraph.source.file'] = redactor.text(r.file);
+  runAttrs['agentgraph.source.start_line'] = r.start.line;
+  runAttrs['agentgraph.source.start_character'] = r.start.character;
+  runAttrs['agentgraph.source.end_line'] = r.end.line;
+  runAttrs['agentgraph.source.end_character'] = r.end.character;
+  runAttrs['agentgraph.source.range'] = redactor.text(formatRange(r));
+  const runSpan = tracer.open('run', `run ${graph.name}`, undefined, runAttrs);
 
   let outcome: RunOutcome;
   let output: unknown;
@@ -185,15 +198,20 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     error = cancelled ? { kind: 'cancelled', message: 'the run was cancelled' } : errorInfo(err);
     ({ outputs, visited } = exec.state());
   } finally {
-    stopper.abort(RUN_OVER);
-    dispose();
+    signal.stop(RUN_OVER);
   }
-  runSpan.setAll({ 'agentgraph.outcome': outcome, 'agentgraph.output': output, 'agentgraph.cost_usd': budget.totals.costUsd, 'agentgraph.escalated': escalated });
+  const endAttrs = runSpan.attrs();
+  endAttrs['agentgraph.outcome'] = outcome;
+  if (output !== undefined) endAttrs['agentgraph.output'] = attr(output, redactor);
+  endAttrs['agentgraph.cost_usd'] = budget.totals.costUsd;
+  endAttrs['agentgraph.escalated'] = escalated;
   runSpan.end(outcome === 'succeeded' ? 'ok' : outcome === 'cancelled' ? 'cancelled' : 'error', error?.message);
   const totals = budget.snapshot();
   tracer.emit({ type: 'budget', totals, limits: budget.limits });
   tracer.emit({ type: 'run_end', outcome, output, error, totals });
   checkpoint.finish(outcome);
+  store?.flushEvents?.(runId);
+  over = true;
 
   const trace = tracer.snapshot();
   return {
@@ -204,7 +222,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     error: error ? redactor.value(error) : undefined,
     totals,
     escalated,
-    nodes: summarizeNodes(tracer.spans),
+    nodes: summarizeNodes(trace),
     outputs: redactor.value(Object.fromEntries(outputs)),
     visited: [...visited],
     trace,

@@ -11,7 +11,7 @@ import type { BudgetScope } from './budget.ts';
 import type { RunContext } from './context.ts';
 import { RuntimeError, isStop, messageOf } from './errors.ts';
 import { askHuman, isApproved } from './human-wait.ts';
-import { DeadlineExceeded, abortReason, withRealTimeout } from './policies.ts';
+import { DeadlineExceeded, abortReason, withRealTimeout, type StopScope } from './policies.ts';
 import { canonicalJson, sha256 } from './random.ts';
 import { check } from './schemas.ts';
 import type { Span } from './trace.ts';
@@ -86,7 +86,7 @@ export interface ToolCallOptions {
   node: string;
   parent: Span;
   budget: BudgetScope;
-  signal: AbortSignal;
+  signal: StopScope;
   /** The model's id for this call, when a model made it. */
   callId?: string;
 }

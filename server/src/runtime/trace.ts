@@ -88,23 +88,62 @@ export function attr(v: unknown, redactor?: Redactor): AttrValue {
   return redactor ? redactor.json(v) : (JSON.stringify(v) ?? '');
 }
 
+/**
+ * A live span. Its record changes until the span ends; span_start events carry a copy of it as it
+ * was then, and from the end on the record itself is handed out (in the span_end event and the
+ * run's trace) and never changed again: a change after that works on a fresh copy.
+ *
+ * Records and attribute objects are always built from literals or `{}` with stores, never by
+ * adding keys to a spread copy: V8 (Node 20) takes a slow path costing microseconds for every key
+ * added to an object made by `{...x}`.
+ */
 export class Span {
+  private shared = false;
+
   constructor(
     private readonly tracer: Tracer,
-    readonly record: SpanRecord,
+    /** The record as it is now. */
+    public record: SpanRecord,
   ) {}
 
   get id(): string {
     return this.record.id;
   }
 
+  get redactor(): Redactor {
+    return this.tracer.redactor;
+  }
+
+  /** The record, for changing: a copy when the current one was handed out. */
+  private own(): SpanRecord {
+    if (this.shared) {
+      this.record = copyRecord(this.record);
+      this.shared = false;
+    }
+    return this.record;
+  }
+
+  /** The record, for handing out: it will not change any more. */
+  share(): SpanRecord {
+    this.shared = true;
+    return this.record;
+  }
+
+  /**
+   * The attributes, for setting: callers store already-redacted values (see attr) under literal
+   * keys, which keeps large attribute objects compact where set(key, …) would not.
+   */
+  attrs(): Attributes {
+    return this.own().attributes;
+  }
+
   set(key: string, value: unknown): this {
-    if (value !== undefined) this.record.attributes[key] = attr(value, this.tracer.redactor);
+    if (value !== undefined) this.own().attributes[key] = attr(value, this.tracer.redactor);
     return this;
   }
 
   setAll(attrs: Record<string, unknown>): this {
-    for (const [k, v] of Object.entries(attrs)) this.set(k, v);
+    for (const k in attrs) this.set(k, attrs[k]);
     return this;
   }
 
@@ -114,17 +153,29 @@ export class Span {
 
   end(status: 'ok' | 'error' | 'cancelled' = 'ok', error?: string): void {
     if (this.ended) return;
-    this.record.endMs = this.tracer.now();
-    this.record.status = status;
-    if (error !== undefined) this.record.error = this.tracer.redactor.text(error);
-    this.tracer.emit({ type: 'span_end', span: this.record });
+    const r = this.own();
+    r.endMs = this.tracer.now();
+    r.status = status;
+    if (error !== undefined) r.error = this.tracer.redactor.text(error);
+    this.tracer.emit({ type: 'span_end', span: this.share() });
   }
+}
+
+/** A copy of a record that may be changed (built key by key, see Span). */
+function copyRecord(r: SpanRecord): SpanRecord {
+  const attributes: Attributes = {};
+  for (const k in r.attributes) attributes[k] = r.attributes[k]!;
+  const c: SpanRecord = { id: r.id, parentId: r.parentId, kind: r.kind, name: r.name, startMs: r.startMs, attributes };
+  if ('endMs' in r) c.endMs = r.endMs;
+  if ('status' in r) c.status = r.status;
+  if ('error' in r) c.error = r.error;
+  return c;
 }
 
 export class Tracer {
   private seq = 0;
   private spanSeq = 0;
-  readonly spans: SpanRecord[] = [];
+  private readonly all: Span[] = [];
 
   constructor(
     readonly runId: string,
@@ -139,45 +190,97 @@ export class Tracer {
     return this.clock.now();
   }
 
+  /** The last object valueAttr turned into JSON, and that JSON. */
+  private memoOf: object | undefined;
+  private memoAttr: AttrValue = '';
+
   /**
-   * Stamps, redacts and delivers one event to every sink, in order. Span records keep changing
-   * after they are emitted, so events carry a copy of the span as it is now.
+   * attr(v) with a one-entry memo: an agent's answer becomes the output of its attempt span and
+   * then of its node span, and is serialized and scanned once. (In between, the object is known
+   * only to the runtime, which never changes values.)
+   */
+  valueAttr(v: unknown): AttrValue {
+    if (v === null || typeof v !== 'object') return attr(v, this.redactor);
+    if (v === this.memoOf) return this.memoAttr;
+    const a = attr(v, this.redactor);
+    this.memoOf = v;
+    this.memoAttr = a;
+    return a;
+  }
+
+  /** Every span's current record, in start order. */
+  get spans(): SpanRecord[] {
+    return this.all.map((s) => s.record);
+  }
+
+  /**
+   * Stamps, redacts and delivers one event to every sink, in order. The body is stamped in place
+   * (every caller makes a fresh one); span records in events are never changed afterwards (see
+   * Span), so they need no copy.
    */
   emit(body: RunEventBody): void {
-    const stamp = { seq: ++this.seq, runId: this.runId, time: this.clock.now() };
-    let event: RunEvent;
+    const stamped = body as RunEvent;
+    stamped.seq = ++this.seq;
+    stamped.runId = this.runId;
+    stamped.time = this.clock.now();
+    let event: RunEvent = stamped;
     // Span attributes and errors were redacted when set; other bodies are small and checked here.
-    if (body.type === 'span_start' || body.type === 'span_end') event = { ...body, span: { ...body.span, attributes: { ...body.span.attributes } }, ...stamp };
-    else if (body.type === 'token') event = { ...body, delta: this.redactor.text(body.delta), ...stamp };
-    else if (body.type === 'node_status') event = { ...body, ...(body.error === undefined ? {} : { error: this.redactor.text(body.error) }), ...stamp };
-    else if (body.type === 'edge_fired' || body.type === 'budget') event = { ...body, ...stamp };
-    else event = this.redactor.value({ ...body, ...stamp });
-    for (const sink of this.sinks) {
+    switch (stamped.type) {
+      case 'token':
+        stamped.delta = this.redactor.text(stamped.delta);
+        break;
+      case 'node_status':
+        if (stamped.error !== undefined) stamped.error = this.redactor.text(stamped.error);
+        break;
+      case 'run_start':
+      case 'run_end':
+        event = this.redactor.value(stamped);
+        break;
+      default:
+        break;
+    }
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) {
       try {
-        sink(event);
+        sinks[i]!(event);
       } catch {
         // A subscriber's bug must not break the run; the trace file sink does not throw.
       }
     }
   }
 
-  start(kind: SpanKind, name: string, parent: Span | undefined, attributes: Record<string, unknown> = {}): Span {
+  /** Starts a span; `attributes` are redacted and set in order (undefined values are left out). */
+  start(kind: SpanKind, name: string, parent: Span | undefined, attributes?: Record<string, unknown>): Span {
+    const attrs: Attributes = {};
+    if (attributes) for (const k in attributes) {
+      const v = attributes[k];
+      if (v !== undefined) attrs[k] = attr(v, this.redactor);
+    }
+    return this.open(kind, name, parent, attrs);
+  }
+
+  /**
+   * Starts a span with attributes that are already redacted; the span takes `attributes` over
+   * (build them from a literal or `{}`, not a spread copy: see Span).
+   */
+  open(kind: SpanKind, name: string, parent: Span | undefined, attributes: Attributes): Span {
     const record: SpanRecord = {
       id: `${this.session}.${++this.spanSeq}`,
-      parentId: parent?.id,
+      parentId: parent?.record.id,
       kind,
       name,
       startMs: this.clock.now(),
-      attributes: {},
+      attributes,
     };
-    this.spans.push(record);
-    const span = new Span(this, record).setAll(attributes);
-    this.emit({ type: 'span_start', span: record });
+    const span = new Span(this, record);
+    this.all.push(span);
+    // The event gets a copy (never changed afterwards, so a spread is fine here).
+    this.emit({ type: 'span_start', span: { ...record, attributes: { ...attributes } } });
     return span;
   }
 
-  /** Copies of the spans (already redacted) for the run result. */
+  /** The spans (already redacted) for the run result; they do not change afterwards. */
   snapshot(): SpanRecord[] {
-    return this.spans.map((s) => ({ ...s, attributes: { ...s.attributes } }));
+    return this.all.map((s) => s.share());
   }
 }
