@@ -108,6 +108,10 @@ describe('agentgraph diagram', () => {
   });
 
   test('a missing Chromium gives a clear error', async () => {
+    const r = await run(['diagram', 'examples/support.agentgraph', '--format', 'svg'], ROOT, { AGENTGRAPH_CHROMIUM: '/nonexistent/chromium' });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^agentgraph diagram: AGENTGRAPH_CHROMIUM is set to \/nonexistent\/chromium, which does not exist/);
     assert.equal(findChromium({}, '/nonexistent/chromium'), undefined);
     await assert.rejects(renderMermaidSvg('flowchart TD\n  a --> b', { chromium: '/nonexistent/chromium' }), (err: unknown) => {
       assert.ok(err instanceof SvgRenderUnavailableError);

@@ -103,6 +103,12 @@ const IN_PAGE = `async ({ text, layout }) => {
 
 export async function renderMermaidSvg(mermaidText: string, options: SvgRenderOptions = {}): Promise<string> {
   const env = options.env ?? process.env;
+  const pinned = options.chromium ?? env.AGENTGRAPH_CHROMIUM;
+  if (pinned && !existsSync(pinned)) {
+    throw new SvgRenderUnavailableError(
+      options.chromium ? `Chromium not found at ${pinned}.` : `AGENTGRAPH_CHROMIUM is set to ${pinned}, which does not exist; point it at a Chromium or Chrome executable, or unset it.`,
+    );
+  }
   const executablePath = findChromium(env, options.chromium);
   if (!executablePath) {
     throw new SvgRenderUnavailableError(
