@@ -1,15 +1,17 @@
 // A profiling driver for the checker: generates a spec, then times the parser and the semantic
-// analysis separately (analysis reuses the cached parse), printing medians. Small and free of
-// benchmark scaffolding so CPU profiles show only checker work:
+// analysis separately (analysis reuses the cached parse), printing medians of wall and CPU time.
+// Small and free of benchmark scaffolding, so CPU profiles show only checker work:
 //
 //   node --import tsx bench/profile-check.ts --agents 1000 --runs 30
 //   npx esbuild bench/profile-check.ts --bundle --platform=node --format=cjs --outfile=/tmp/pc.js
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof /tmp/pc.js --agents 1000 --runs 200 --phase analyze
 //
-// --phase: 'both' (default) times parse and analyze; 'parse' or 'analyze' runs only that phase,
-// so a profile is not diluted by the other one; 'check' times what `npm run bench:check` calls
-// "check": analyzeFile with a fresh Program, so parse included. --alloc prints the bytes one analysis allocates;
-// run it with a young generation large enough that no collection happens in between:
+// --phase: 'both' (default) times parse and analyze; 'parse' or 'analyze' runs only that phase, so
+// a profile is not diluted by the other one; 'check' times what `npm run bench:check` calls
+// "check": analyzeFile with a fresh Program, parse included. With --expose-gc every run starts
+// after a full collection (steadier, but slower than the benchmark, which runs without it).
+// --alloc prints the bytes one analysis allocates; run it with a young generation large enough
+// that no collection happens in between:
 //
 //   node --expose-gc --min-semi-space-size=512 --max-semi-space-size=512 /tmp/pc.js --alloc
 

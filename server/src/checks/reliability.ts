@@ -8,14 +8,14 @@ import { assignable, displayShort } from '../semantics/types.ts';
 import { outputTokens, promptTokens } from './economics.ts';
 import { START, type Topology } from './graph-topology.ts';
 
-function unapprovedIrreversible(a: AgentInfo): ToolInfo[] {
+function unapprovedIrreversible(a: AgentInfo): readonly ToolInfo[] {
   // Most agents have none: skip allocating an empty result for them.
   let risky: ToolInfo[] | undefined;
   for (const t of a.tools) if (t.effect === 'irreversible' && !t.approve) (risky ??= []).push(t);
   return risky ?? NO_TOOLS;
 }
 
-const NO_TOOLS: ToolInfo[] = [];
+const NO_TOOLS: readonly ToolInfo[] = [];
 
 /** Checks on one agent declaration, independent of the graphs that use it. */
 export function checkAgent(ctx: Ctx, a: AgentInfo): void {
@@ -131,7 +131,7 @@ export function checkGraphReliability(ctx: Ctx, g: GraphModel, topo: Topology): 
   }
   for (const n of g.nodes.values()) {
     if (!withoutHuman.has(n.name)) continue;
-    const tools: ToolInfo[] = n.info.kind === 'agent' ? unapprovedIrreversible(n.info as AgentInfo) : n.info.kind === 'tool' && (n.info as ToolInfo).effect === 'irreversible' && !(n.info as ToolInfo).approve ? [n.info as ToolInfo] : [];
+    const tools: readonly ToolInfo[] = n.info.kind === 'agent' ? unapprovedIrreversible(n.info as AgentInfo) : n.info.kind === 'tool' && (n.info as ToolInfo).effect === 'irreversible' && !(n.info as ToolInfo).approve ? [n.info as ToolInfo] : [];
     if (!tools.length) continue;
     ctx.report('AG5002', n.site, `'${n.name}' can run irreversible ${tools.map((t) => `'${t.sym.name}'`).join(', ')} with no person on the path from start. Put a \`human\` approval step before it, or add \`approve: <human>\` to the tool.`, {
       data: { node: n.name, tools: tools.map((t) => t.sym.name) },

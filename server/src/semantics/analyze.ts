@@ -66,8 +66,13 @@ export function analyzeFile(program: Program, absPath: string): Analysis | undef
   // one side of the clash is in this file.
   const symbols = new Map<string, Sym>();
   const clashes: Diagnostic[] = [];
+  // The symbol each of this file's declarations defines, by position; undefined for duplicates
+  // (the first declaration of a name wins), so the checking loop below needs no second lookup.
+  const own: (Sym | undefined)[] = new Array<Sym | undefined>(unit.parse.file.decls.length).fill(undefined);
   for (const u of units) {
-    for (const d of u.parse.file.decls) {
+    const decls = u.parse.file.decls;
+    for (let i = 0; i < decls.length; i++) {
+      const d = decls[i]!;
       const kind = symbolKindOf(d);
       if (!kind) continue;
       const nd = d as NamedDecl;
@@ -76,6 +81,7 @@ export function analyzeFile(program: Program, absPath: string): Analysis | undef
       const prev = symbols.get(sym.name);
       if (!prev) {
         symbols.set(sym.name, sym);
+        if (u === unit) own[i] = sym;
         continue;
       }
       const mine = sym.file === absPath ? sym : prev.file === absPath ? prev : undefined;
@@ -113,7 +119,9 @@ export function analyzeFile(program: Program, absPath: string): Analysis | undef
   const evals = new Map<string, EvalModel>();
 
   const refChunks: Reference[][] = [];
-  for (const d of unit.parse.file.decls) {
+  const unitDecls = unit.parse.file.decls;
+  for (let i = 0; i < unitDecls.length; i++) {
+    const d = unitDecls[i]!;
     const kind = symbolKindOf(d);
     if (!kind) continue;
     const nd = d as NamedDecl;
@@ -122,11 +130,11 @@ export function analyzeFile(program: Program, absPath: string): Analysis | undef
       refChunks.push(ctx.refs);
       ctx.refs = [];
     }
-    const sym = symbols.get(nd.name.text);
-    if (!sym || sym.decl !== nd) continue; // A duplicate: already reported, not checked twice.
-    const site = refToSym(nd.name.start, nd.name.end, sym);
-    site.isDecl = true;
-    ctx.refs.push(site);
+    const sym = own[i];
+    if (!sym) continue; // A duplicate: already reported, not checked twice.
+    const declRef = refToSym(nd.name.start, nd.name.end, sym);
+    declRef.isDecl = true;
+    ctx.refs.push(declRef);
     try {
       switch (kind) {
         case 'type':

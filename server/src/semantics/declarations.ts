@@ -119,6 +119,7 @@ function requiredOf(kind: BlockKind): [string, PropertySpec][] {
 export class Declarations {
   private readonly models = new Map<Sym, ModelInfo>();
   private readonly callables = new Map<Sym, CallableInfo>();
+  private readonly signatures = new Map<Sym, Omit<CallableInfo, 'kind'>>();
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -345,8 +346,14 @@ export class Declarations {
 
   /** Parameters and result of any node-like declaration. */
   private signature(sym: Sym): Omit<CallableInfo, 'kind'> {
+    const known = this.signatures.get(sym);
+    if (known) return known; // human() runs again for economics; its signature need not.
     const d = sym.decl;
     if (d.kind !== 'AgentDecl' && d.kind !== 'ToolDecl' && d.kind !== 'HumanDecl' && d.kind !== 'GraphDecl') throw new Error('not callable');
+    // Kept signatures are resolved once, so their types need not be remembered by the resolver,
+    // except for humans and graphs: escalation checks resolve their parameter types again.
+    const types = this.ctx.types;
+    const once = d.kind === 'AgentDecl' || d.kind === 'ToolDecl';
     // Sized for every parameter and trimmed if some are dropped: arrays grown by push reserve room
     // for 16 entries, and every callable keeps two of these for the whole analysis.
     const params: ParamInfo[] = new Array<ParamInfo>(d.params.length);
@@ -358,7 +365,7 @@ export class Declarations {
         this.report(sym, 'AG2002', p.name, `Parameter '${p.name.text}' is declared twice.`);
         continue;
       }
-      const type = this.ctx.types.resolve(p.type, sym.file);
+      const type = once ? types.resolveOnce(p.type, sym.file) : types.resolve(p.type, sym.file);
       const site = { file: sym.file, start: p.name.start, end: p.name.end };
       params[n] = { name: p.name.text, type, site };
       fields[n] = { name: p.name.text, type, optional: false, decl: site };
@@ -368,8 +375,10 @@ export class Declarations {
       params.length = n;
       fields.length = n;
     }
-    const output = this.ctx.types.resolve(d.result, sym.file);
-    return { sym, params, inputTy: { k: 'object', fields }, output };
+    const output = once ? types.resolveOnce(d.result, sym.file) : types.resolve(d.result, sym.file);
+    const sig = { sym, params, inputTy: { k: 'object' as const, fields }, output };
+    this.signatures.set(sym, sig);
+    return sig;
   }
 
   callable(sym: Sym): CallableInfo | undefined {

@@ -13,6 +13,8 @@ export class TypeResolver {
   private readonly inProgress = new Set<TypeDecl>();
   // A Map, not a WeakMap: the resolver lives for one analysis, and weak tables cost the GC extra.
   private readonly exprTypes = new Map<TypeExpr, Ty>();
+  /** False while resolving for resolveOnce: nothing is remembered in exprTypes then. */
+  private remember = true;
   /** Set by the analysis once the Ctx exists (the two refer to each other). */
   ctx!: Ctx;
 
@@ -47,11 +49,28 @@ export class TypeResolver {
   resolve(te: TypeExpr, file: string): Ty {
     // A primitive is a shared constant with nothing to report: no need to remember it.
     if (te.kind === 'PrimitiveType') return T[te.name];
+    if (!this.remember) return this.compute(te, file);
     const cached = this.exprTypes.get(te);
     if (cached) return cached;
     const t = this.compute(te, file);
     this.exprTypes.set(te, t);
     return t;
+  }
+
+  /**
+   * Resolves a type expression that is resolved only once per analysis, without remembering it or
+   * its parts. Remembering exists so that resolving again reports nothing twice and records no
+   * reference twice; for the parameter types of thousands of agents the table costs more than it
+   * saves. The caller guarantees the "once" (Declarations keeps each signature).
+   */
+  resolveOnce(te: TypeExpr, file: string): Ty {
+    const prev = this.remember;
+    this.remember = false;
+    try {
+      return this.resolve(te, file);
+    } finally {
+      this.remember = prev;
+    }
   }
 
   private compute(te: TypeExpr, file: string): Ty {
