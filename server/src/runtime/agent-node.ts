@@ -7,7 +7,7 @@
 
 import type { AgentIR, ModelIR, ToolIR } from '../ir/schema.ts';
 import type { BudgetScope } from './budget.ts';
-import { costOf, estimateCall } from './budget.ts';
+import { costOf, estimateCall, type Reservation } from './budget.ts';
 import { cacheKey } from './cache.ts';
 import type { RunContext } from './context.ts';
 import { GraphTimeoutError, RuntimeError, isAbortError, isRetryable, isStop, messageOf, reasonOf, retryAfterOf } from './errors.ts';
@@ -17,7 +17,7 @@ import { ProviderError } from './provider.ts';
 import { DeadlineExceeded, abortReason, backoffDelay, sleep, withClockTimeout, type StopScope } from './policies.ts';
 import { randomFor } from './random.ts';
 import { check, type Checked } from './schemas.ts';
-import { attr, type Attributes, type Span } from './trace.ts';
+import { attr, type Attributes, type Span, type Tracer } from './trace.ts';
 
 export interface AgentExecution {
   ctx: RunContext;
@@ -34,12 +34,8 @@ export interface AgentExecution {
   deadline?: number;
 }
 
-export interface AgentResult {
-  output: unknown;
-  attempts: number;
-}
-
-export async function runAgent(x: AgentExecution): Promise<AgentResult> {
+/** Runs the agent node: its output, with the number of attempts set on the node span. */
+export async function runAgent(x: AgentExecution): Promise<unknown> {
   const { ctx, agent } = x;
   const redactor = ctx.tracer.redactor;
   const chain = agent.fallback.length === 0 ? [agent.model] : [agent.model, ...agent.fallback];
@@ -59,11 +55,12 @@ export async function runAgent(x: AgentExecution): Promise<AgentResult> {
         'agentgraph.fallback': mi > 0,
       };
       if (lastError !== undefined) attrs['agentgraph.retry_reason'] = redactor.text(reasonOf(lastError));
-      const span = ctx.tracer.open('attempt', `attempt ${attempt} ${model.name}`, x.span, attrs);
+      const span = ctx.tracer.open('attempt', attemptName(model, attempt), x.span, attrs);
       try {
         const output = await runAttempt(x, model, attempt, span);
         span.end();
-        return { output, attempts: attempt };
+        x.span.attrs()['agentgraph.attempts'] = attempt;
+        return output;
       } catch (err) {
         if (isStop(err) || x.signal.aborted) {
           const e = x.signal.aborted ? abortReason(x.signal) : err;
@@ -109,16 +106,22 @@ async function runAttempt(x: AgentExecution, model: ModelIR, attempt: number, sp
   const deadline = minDefined(attemptDeadline, x.deadline);
   const signal = x.signal;
   let call = 0;
-  // Whichever deadline passed decides: the graph's ends the run, the attempt's may be retried.
-  const timedOut = (): Error =>
-    x.deadline !== undefined && ctx.clock.now() >= x.deadline
-      ? new GraphTimeoutError(`the graph's timeout passed while '${x.label}' was running`)
-      : new RuntimeError('timeout', `attempt ${attempt} of '${x.label}' timed out after ${agent.timeoutMs} ms`, true);
   for (let turn = 1; turn <= turns; turn++) {
-    const r = await callModel(x, model, messages, tools, attempt, ++call, span, signal, deadline, timedOut);
+    const c = startCall(x, model, messages, tools, attempt, ++call, span, deadline);
+    let r: CallResult;
+    if (c.cached) r = { response: c.cached };
+    else {
+      let response: ModelResponse;
+      try {
+        response = await askProvider(c);
+      } catch (err) {
+        throw callFailed(c, err);
+      }
+      r = callDone(c, response);
+    }
     if (r.response.toolCalls.length > 0 && tools.length > 0) {
       if (turn === turns) throw new RuntimeError('max_turns', `'${x.label}' still called tools after ${turns} turns (max_turns)`, true);
-      r.store();
+      storeResponse(x, r);
       messages.push({ role: 'assistant', content: r.response.content, toolCalls: r.response.toolCalls });
       for (const tc of r.response.toolCalls) {
         const tool = tools.find((t) => t.name === tc.name);
@@ -130,12 +133,12 @@ async function runAttempt(x: AgentExecution, model: ModelIR, attempt: number, sp
         }
         messages.push({ role: 'tool', toolCallId: tc.id, content });
       }
-      if (deadline !== undefined && ctx.clock.now() >= deadline) throw timedOut();
+      if (deadline !== undefined && ctx.clock.now() >= deadline) throw timedOut(x, attempt);
       continue;
     }
     let parsed = parseAnswer(r.response.content, agent.output);
     if (parsed.ok) {
-      r.store();
+      storeResponse(x, r);
       if (parsed.value !== undefined) span.attrs()['agentgraph.output'] = ctx.tracer.valueAttr(parsed.value);
       return parsed.value;
     }
@@ -143,10 +146,10 @@ async function runAttempt(x: AgentExecution, model: ModelIR, attempt: number, sp
     span.set('agentgraph.invalid_output', parsed.issues.join('; '));
     messages.push({ role: 'assistant', content: r.response.content });
     messages.push({ role: 'user', content: repairMessage(parsed.issues) });
-    const repair = await callModel(x, model, messages, [], attempt, call + 1, span, signal, deadline, timedOut, true);
+    const repair = await callModel(startCall(x, model, messages, [], attempt, call + 1, span, deadline, true));
     parsed = parseAnswer(repair.response.content, agent.output);
     if (parsed.ok) {
-      repair.store();
+      storeResponse(x, repair);
       span.set('agentgraph.repaired', true).set('agentgraph.output', parsed.value);
       return parsed.value;
     }
@@ -180,10 +183,34 @@ function minDefined(a: number | undefined, b: number | undefined): number | unde
   return Math.min(a, b);
 }
 
+/** Whichever deadline passed decides: the graph's ends the run, the attempt's may be retried. */
+function timedOut(x: AgentExecution, attempt: number): Error {
+  return x.deadline !== undefined && x.ctx.clock.now() >= x.deadline
+    ? new GraphTimeoutError(`the graph's timeout passed while '${x.label}' was running`)
+    : new RuntimeError('timeout', `attempt ${attempt} of '${x.label}' timed out after ${x.agent.timeoutMs} ms`, true);
+}
+
 interface CallResult {
   response: ModelResponse;
-  /** Stores the response in the cache; called only once the answer proved usable. */
-  store: () => void;
+  /** The cache key to store the response under (see storeResponse), when it may be cached. */
+  key?: string;
+}
+
+/** Stores a response in the cache; called only once the answer proved usable. */
+function storeResponse(x: AgentExecution, r: CallResult): void {
+  if (r.key && r.response.finishReason !== 'error') x.ctx.cache!.set(r.key, r.response, x.agent.cacheTtlMs!);
+}
+
+/** Span names per model, made once (`chat <model id>`, `attempt <n> <model>`). */
+const names = new WeakMap<ModelIR, { chat: string; attempts: string[] }>();
+function spanNames(model: ModelIR): { chat: string; attempts: string[] } {
+  let n = names.get(model);
+  if (!n) names.set(model, (n = { chat: `chat ${model.modelId}`, attempts: [] }));
+  return n;
+}
+function attemptName(model: ModelIR, attempt: number): string {
+  const list = spanNames(model).attempts;
+  return (list[attempt] ??= `attempt ${attempt} ${model.name}`);
 }
 
 /** JSON lengths of what is the same for every call of an agent (for estimates), by agent or schema. */
@@ -201,7 +228,61 @@ function responseNameOf(agent: AgentIR): string {
   return name;
 }
 
-async function callModel(
+const SCOPE = Symbol('scope');
+
+/** The getter of ModelRequest.signal, shared by every request (see providerRequest). */
+function signalOfRequest(this: { [SCOPE]: StopScope }): AbortSignal {
+  return this[SCOPE].signal;
+}
+const SIGNAL_PROPERTY: PropertyDescriptor = { get: signalOfRequest, enumerable: true, configurable: true };
+
+/**
+ * The request as the provider gets it: `signal` is an own, enumerable property (spreading or
+ * copying the request copies it) whose AbortSignal is made only when a provider reads it. The
+ * getter is one shared function reading the scope from a hidden field: a getter closure per
+ * request (`get signal() {…}` in a literal) would be kept in V8's hidden classes, which live in
+ * the old generation, and would keep each run's whole object graph alive past young collections.
+ */
+function providerRequest(req: ModelRequest, scope: StopScope, tracer: Tracer, spanId: string, node: string): ModelRequest {
+  const r: ModelRequest = {
+    model: req.model,
+    messages: req.messages,
+    tools: req.tools,
+    responseSchema: req.responseSchema,
+    responseName: req.responseName,
+    temperature: req.temperature,
+    maxTokens: req.maxTokens,
+    agent: req.agent,
+    attempt: req.attempt,
+    call: req.call,
+  };
+  Object.defineProperty(r, SCOPE, { value: scope, enumerable: false, configurable: true, writable: true });
+  Object.defineProperty(r, 'signal', SIGNAL_PROPERTY);
+  // Assigned, not declared: under tsx (keepNames) a named closure costs a defineProperty.
+  r.onToken = (delta: string) => tracer.emit({ type: 'token', spanId, node, delta });
+  return r;
+}
+
+/**
+ * A model call between its start and its answer: the span, the budget reservation and what the
+ * provider is asked. Calls are split into synchronous steps around one `await` in runAttempt
+ * (an async function per call would cost a frame and a promise hop each).
+ */
+interface PendingCall {
+  x: AgentExecution;
+  model: ModelIR;
+  attempt: number;
+  span: Span;
+  req: ModelRequest;
+  key?: string;
+  /** A cached answer (the span is already finished). */
+  cached?: ModelResponse;
+  reservation?: Reservation;
+  deadline: number | undefined;
+}
+
+/** Opens the model_call span and reserves the call's worst case (or finds a cached answer). */
+function startCall(
   x: AgentExecution,
   model: ModelIR,
   messages: ChatMessage[],
@@ -209,11 +290,9 @@ async function callModel(
   attempt: number,
   call: number,
   parent: Span,
-  signal: StopScope,
   deadline: number | undefined,
-  timedOut: () => Error,
   repair = false,
-): Promise<CallResult> {
+): PendingCall {
   const { ctx, agent } = x;
   const redactor = ctx.tracer.redactor;
   const maxTokens = agent.maxTokens ?? model.params.maxTokens ?? model.profile.maxOutputTokens;
@@ -232,94 +311,115 @@ async function callModel(
   };
   // The messages' JSON serves the span attribute and the cost estimate alike.
   const messagesJson = JSON.stringify(req.messages);
-  const attrs: Attributes = {
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': redactor.text(model.provider),
-    'gen_ai.system': redactor.text(model.provider),
-    'gen_ai.request.model': redactor.text(model.modelId),
-  };
-  if (temperature !== undefined) attrs['gen_ai.request.temperature'] = temperature;
-  if (maxTokens !== undefined) attrs['gen_ai.request.max_tokens'] = maxTokens;
-  attrs['gen_ai.agent.name'] = redactor.text(agent.name);
-  attrs['gen_ai.input.messages'] = redactor.jsonOf(req.messages, messagesJson);
-  attrs['gen_ai.output.type'] = 'json';
-  attrs['agentgraph.node'] = redactor.text(x.node);
-  attrs['agentgraph.model'] = redactor.text(model.name);
-  attrs['agentgraph.attempt'] = attempt;
-  attrs['agentgraph.call'] = call;
-  attrs['agentgraph.repair'] = repair;
-  const span = ctx.tracer.open('model_call', `chat ${model.modelId}`, parent, attrs);
+  const provider = redactor.text(model.provider);
+  const inputMessages = redactor.jsonOf(req.messages, messagesJson);
+  let attrs: Attributes;
+  if (temperature !== undefined && maxTokens !== undefined) {
+    // The common case as one literal (one allocation, every key in the object itself).
+    attrs = {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': provider,
+      'gen_ai.system': provider,
+      'gen_ai.request.model': redactor.text(model.modelId),
+      'gen_ai.request.temperature': temperature,
+      'gen_ai.request.max_tokens': maxTokens,
+      'gen_ai.agent.name': redactor.text(agent.name),
+      'gen_ai.input.messages': inputMessages,
+      'gen_ai.output.type': 'json',
+      'agentgraph.node': redactor.text(x.node),
+      'agentgraph.model': redactor.text(model.name),
+      'agentgraph.attempt': attempt,
+      'agentgraph.call': call,
+      'agentgraph.repair': repair,
+    };
+  } else {
+    attrs = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': provider, 'gen_ai.system': provider, 'gen_ai.request.model': redactor.text(model.modelId) };
+    if (temperature !== undefined) attrs['gen_ai.request.temperature'] = temperature;
+    if (maxTokens !== undefined) attrs['gen_ai.request.max_tokens'] = maxTokens;
+    attrs['gen_ai.agent.name'] = redactor.text(agent.name);
+    attrs['gen_ai.input.messages'] = inputMessages;
+    attrs['gen_ai.output.type'] = 'json';
+    attrs['agentgraph.node'] = redactor.text(x.node);
+    attrs['agentgraph.model'] = redactor.text(model.name);
+    attrs['agentgraph.attempt'] = attempt;
+    attrs['agentgraph.call'] = call;
+    attrs['agentgraph.repair'] = repair;
+  }
+  const span = ctx.tracer.open('model_call', spanNames(model).chat, parent, attrs);
   const useCache = agent.cacheTtlMs !== undefined && ctx.cache !== undefined && !ctx.noCache;
   const key = useCache ? cacheKey(req) : undefined;
   const cached = key ? ctx.cache!.get(key) : undefined;
   if (cached) {
     finishSpan(span, model, cached, 0, true);
-    return { response: cached, store: () => undefined };
+    return { x, model, attempt, span, req, cached, deadline };
   }
   // With tools, they are always the agent's own (a repair request offers none).
   const toolsChars = tools.length === 0 ? 2 : jsonLength(agent, () => tools.map((t) => t.input));
   const chars = messagesJson.length + toolsChars + jsonLength(agent.output, () => agent.output);
   const reservation = x.budget.reserve(estimateCall(model, chars, maxTokens));
+  return { x, model, attempt, span, req, key, reservation, deadline };
+}
+
+/** Asks the provider, under the deadline and the node's scope. */
+function askProvider(c: PendingCall): Promise<ModelResponse> {
+  const { x, deadline } = c;
+  const ctx = x.ctx;
   const remaining = deadline === undefined ? undefined : Math.max(0, deadline - ctx.clock.now());
-  const onToken = (delta: string) => ctx.tracer.emit({ type: 'token', spanId: span.id, node: x.label, delta });
+  return withClockTimeout(ctx.clock, remaining, x.signal, remaining === undefined ? '' : `model call to ${c.model.modelId}`, (s) =>
+    ctx.provider.complete(providerRequest(c.req, s, ctx.tracer, c.span.id, x.label)),
+  );
+}
+
+/** The call failed: releases the reservation, ends the span and returns the error to throw. */
+function callFailed(c: PendingCall, err: unknown): Error {
+  const { x, deadline } = c;
+  x.budget.settle(c.reservation!);
+  let e = err;
+  if (x.signal.aborted) e = abortReason(x.signal);
+  else if (err instanceof DeadlineExceeded || (isAbortError(err) && deadline !== undefined && x.ctx.clock.now() >= deadline)) e = timedOut(x, c.attempt);
+  else if (!(err instanceof ProviderError) && !(err instanceof RuntimeError) && !isStop(err)) e = new RuntimeError('provider', `model call failed: ${messageOf(err)}`, true);
+  c.span.setAll({ 'error.type': reasonOf(e), 'agentgraph.retry_after_ms': retryAfterOf(e) }).end(isStop(e) ? 'cancelled' : 'error', messageOf(e));
+  return e as Error;
+}
+
+/** The call answered: books its usage, finishes the span, reports the budget. */
+function callDone(c: PendingCall, response: ModelResponse): CallResult {
+  const { x, model } = c;
+  const cost = costOf(model, response.usage.inputTokens, response.usage.outputTokens);
+  x.budget.settle(c.reservation!, { costUsd: cost, inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens });
+  finishSpan(c.span, model, response, cost, false);
+  const now = x.ctx.clock.now();
+  x.ctx.tracer.budget(x.budget.snapshot(now), x.budget.limits, now);
+  return { response, key: c.key };
+}
+
+/** A model call from start to answer (see PendingCall). */
+async function callModel(c: PendingCall): Promise<CallResult> {
+  if (c.cached) return { response: c.cached };
   let response: ModelResponse;
   try {
-    response = await withClockTimeout(ctx.clock, remaining, signal, `model call to ${model.modelId}`, (s) =>
-      ctx.provider.complete({
-        model: req.model,
-        messages: req.messages,
-        tools: req.tools,
-        responseSchema: req.responseSchema,
-        responseName: req.responseName,
-        temperature: req.temperature,
-        maxTokens: req.maxTokens,
-        agent: req.agent,
-        attempt: req.attempt,
-        call: req.call,
-        // An AbortSignal is made only for a provider that looks at it.
-        get signal() {
-          return s.signal;
-        },
-        onToken,
-      }),
-    );
+    response = await askProvider(c);
   } catch (err) {
-    x.budget.settle(reservation);
-    let e = err;
-    if (x.signal.aborted) e = abortReason(x.signal);
-    else if (err instanceof DeadlineExceeded || (isAbortError(err) && deadline !== undefined && ctx.clock.now() >= deadline)) e = timedOut();
-    else if (!(err instanceof ProviderError) && !(err instanceof RuntimeError) && !isStop(err)) e = new RuntimeError('provider', `model call failed: ${messageOf(err)}`, true);
-    span.setAll({ 'error.type': reasonOf(e), 'agentgraph.retry_after_ms': retryAfterOf(e) }).end(isStop(e) ? 'cancelled' : 'error', messageOf(e));
-    throw e;
+    throw callFailed(c, err);
   }
-  const cost = costOf(model, response.usage.inputTokens, response.usage.outputTokens);
-  x.budget.settle(reservation, { costUsd: cost, inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens });
-  finishSpan(span, model, response, cost, false);
-  ctx.tracer.emit({ type: 'budget', totals: x.budget.snapshot(), limits: x.budget.limits });
-  return {
-    response,
-    store: () => {
-      if (key && response.finishReason !== 'error') ctx.cache!.set(key, response, agent.cacheTtlMs!);
-    },
-  };
+  return callDone(c, response);
 }
 
 function finishSpan(span: Span, model: ModelIR, r: ModelResponse, cost: number, cacheHit: boolean): void {
   // Named stores on the span's own attributes (the same keys, in the same order, as always).
   const redactor = span.redactor;
   const a = span.attrs();
-  const v = (value: unknown) => attr(value, redactor);
-  if (r.modelId !== undefined) a['gen_ai.response.model'] = v(r.modelId);
-  a['gen_ai.response.finish_reasons'] = v([r.finishReason]);
+  if (r.modelId !== undefined) a['gen_ai.response.model'] = attr(r.modelId, redactor);
+  a['gen_ai.response.finish_reasons'] = attr([r.finishReason], redactor);
   const inputTokens = cacheHit ? 0 : r.usage.inputTokens;
   const outputTokens = cacheHit ? 0 : r.usage.outputTokens;
-  if (inputTokens !== undefined) a['gen_ai.usage.input_tokens'] = v(inputTokens);
-  if (outputTokens !== undefined) a['gen_ai.usage.output_tokens'] = v(outputTokens);
-  a['gen_ai.output.messages'] = v([{ role: 'assistant', content: r.content, toolCalls: r.toolCalls.length ? r.toolCalls : undefined }]);
+  if (inputTokens !== undefined) a['gen_ai.usage.input_tokens'] = attr(inputTokens, redactor);
+  if (outputTokens !== undefined) a['gen_ai.usage.output_tokens'] = attr(outputTokens, redactor);
+  a['gen_ai.output.messages'] = attr([{ role: 'assistant', content: r.content, toolCalls: r.toolCalls.length ? r.toolCalls : undefined }], redactor);
   a['agentgraph.cost_usd'] = cost;
   a['agentgraph.cache_hit'] = cacheHit;
   const latency = cacheHit ? 0 : r.latencyMs;
-  if (latency !== undefined) a['agentgraph.provider_latency_ms'] = v(latency);
-  a['agentgraph.model'] = v(model.name);
+  if (latency !== undefined) a['agentgraph.provider_latency_ms'] = attr(latency, redactor);
+  a['agentgraph.model'] = attr(model.name, redactor);
   span.end();
 }

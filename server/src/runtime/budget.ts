@@ -161,8 +161,8 @@ export class BudgetScope {
     for (let s: BudgetScope | undefined = this; s; s = s.parent) s.totals.humanWaitMs += ms;
   }
 
-  /** Totals with the latency filled in as of now. */
-  snapshot(): Totals {
+  /** Totals with the latency filled in as of now (or as of `now`, a reading of the run's clock). */
+  snapshot(now = this.clock.now()): Totals {
     const t = this.totals;
     return {
       costUsd: t.costUsd,
@@ -172,7 +172,7 @@ export class BudgetScope {
       steps: t.steps,
       modelCalls: t.modelCalls,
       toolCalls: t.toolCalls,
-      latencyMs: this.clock.now() - this.startedAt,
+      latencyMs: now - this.startedAt,
       humanWaitMs: t.humanWaitMs,
     };
   }

@@ -173,8 +173,12 @@ function nodeName(e: ExprIR | undefined): string | undefined {
   return e?.op === 'ref' ? e.name : undefined;
 }
 
+function argOf(args: ExprIR[], i: number, scope: Scope): unknown {
+  const e = args[i];
+  return e ? evaluate(e, scope) : null;
+}
+
 function callBuiltin(fn: string, args: ExprIR[], scope: Scope): unknown {
-  const arg = (i: number) => (args[i] ? evaluate(args[i], scope) : null);
   switch (fn) {
     case 'inputs': {
       const n = nodeName(args[0]);
@@ -185,22 +189,22 @@ function callBuiltin(fn: string, args: ExprIR[], scope: Scope): unknown {
       return n ? scope.visited.has(n) : false;
     }
     case 'len': {
-      const v = arg(0);
+      const v = argOf(args, 0, scope);
       if (typeof v === 'string' || Array.isArray(v)) return v.length;
       if (v && typeof v === 'object') return Object.keys(v).length;
       return 0;
     }
     case 'contains': {
-      const h = arg(0);
-      const n = arg(1);
+      const h = argOf(args, 0, scope);
+      const n = argOf(args, 1, scope);
       if (typeof h === 'string') return h.includes(stringify(n));
       if (Array.isArray(h)) return h.some((x) => deepEqual(x, n));
       if (h && typeof h === 'object' && typeof n === 'string') return Object.prototype.hasOwnProperty.call(h, n);
       return false;
     }
     case 'matches': {
-      const text = arg(0);
-      const re = arg(1);
+      const text = argOf(args, 0, scope);
+      const re = argOf(args, 1, scope);
       if (typeof text !== 'string' || typeof re !== 'string') return false;
       try {
         return new RegExp(re).test(text);
@@ -209,11 +213,11 @@ function callBuiltin(fn: string, args: ExprIR[], scope: Scope): unknown {
       }
     }
     case 'approx':
-      return Math.abs(toNumber(arg(0)) - toNumber(arg(1))) <= toNumber(arg(2));
+      return Math.abs(toNumber(argOf(args, 0, scope)) - toNumber(argOf(args, 1, scope))) <= toNumber(argOf(args, 2, scope));
     case 'lower':
-      return stringify(arg(0)).toLowerCase();
+      return stringify(argOf(args, 0, scope)).toLowerCase();
     case 'upper':
-      return stringify(arg(0)).toUpperCase();
+      return stringify(argOf(args, 0, scope)).toUpperCase();
     default:
       throw new EvalError(`unknown function '${fn}'`);
   }
@@ -254,7 +258,12 @@ export function compileTemplate(text: string): Piece[] {
 export function renderTemplate(text: string, vars: Record<string, unknown>): string {
   const pieces = compileTemplate(text);
   const scope = scopeOf(vars);
-  const piece = (p: Piece) => (typeof p === 'string' ? p : stringify(evaluate(p, scope)));
-  if (pieces.length === 1) return piece(pieces[0]!);
-  return pieces.map(piece).join('');
+  if (pieces.length === 1) return renderPiece(pieces[0]!, scope);
+  const parts: string[] = [];
+  for (const p of pieces) parts.push(renderPiece(p, scope));
+  return parts.join('');
+}
+
+function renderPiece(p: Piece, scope: Scope): string {
+  return typeof p === 'string' ? p : stringify(evaluate(p, scope));
 }

@@ -12,7 +12,7 @@ import type { RunContext } from './context.ts';
 import { CancelledError, GraphTimeoutError, NodeFailedError, RuntimeError, isStop, messageOf } from './errors.ts';
 import { EvalError, evaluate, truthy, withVars, type Scope } from './evaluate.ts';
 import { askHuman } from './human-wait.ts';
-import { nodeSpanAttributes, performNode, type NodeCall } from './nodes.ts';
+import { nodeSpanAttributes, performNode, type NodeCall, type SubgraphRunner } from './nodes.ts';
 import { StopScope } from './policies.ts';
 import { canonicalJson, sha256 } from './random.ts';
 import { START, buildRoutes, chooseEdges, explainIdle, explainNoRoute, targetNames, type RouteTable } from './routing.ts';
@@ -110,6 +110,7 @@ export class GraphExecution {
   private readonly scope: Scope;
   private readonly rootBudget: BudgetScope;
   private readonly holds = (e: EdgeIR): boolean => truthy(evaluate(e.when!, this.scope));
+  private readonly subgraphRunner: SubgraphRunner = (graph, input, c, budget) => this.runSubgraph(graph, input, c, budget);
 
   constructor(private readonly o: GraphRunOptions) {
     this.ctx = o.ctx;
@@ -143,7 +144,8 @@ export class GraphExecution {
       // A stop from outside (a budget, an end elsewhere) passes its reason on; otherwise cancelled.
       const onAbort = () => this.stop(signal.reason instanceof Error && isStop(signal.reason) ? signal.reason : new CancelledError());
       if (signal.aborted) return onAbort();
-      this.stopScope.onStop(signal.onStop(onAbort));
+      signal.onStop(onAbort);
+      this.stopScope.onStop(() => signal.off(onAbort));
       this.guard(() => {
         if (!this.routeFrom(START)) this.deadEnds.push(explainNoRoute(START, this.routes.bySource.get(START), this.fires));
       });
@@ -192,7 +194,7 @@ export class GraphExecution {
   private fire(e: EdgeIR): void {
     if (this.finished) return;
     this.fires.set(e.id, (this.fires.get(e.id) ?? 0) + 1);
-    this.ctx.tracer.emit({ type: 'edge_fired', edge: e.id, from: e.from, to: targetNames(e), range: e.range });
+    this.ctx.tracer.edgeFired(e.id, e.from, targetNames(e), e.range);
     for (const t of e.to) {
       if (t.node === 'end') {
         this.end(t.result ? evaluate(t.result, this.scope) : null);
@@ -253,7 +255,7 @@ export class GraphExecution {
 
   private enqueue(t: Task): void {
     this.ready.push(t);
-    this.ctx.tracer.emit({ type: 'node_status', node: t.run.node.name, instance: t.run.mapped ? t.index : undefined, status: 'queued', costUsd: this.costSoFar() });
+    this.ctx.tracer.taskStatus(t.run.node.name, t.run.mapped ? t.index : undefined, 'queued', this.costSoFar());
   }
 
   private pump(): void {
@@ -265,6 +267,22 @@ export class GraphExecution {
     this.checkIdle();
   }
 
+  /** `prefix/node#activation[.rRestarts][[index]]`; the base key leaves the restart count out. */
+  private stepKey(t: Task, withRestarts = true): string {
+    const r = t.run;
+    const head = `${this.o.keyPrefix}${r.node.name}#${r.k}`;
+    const index = r.mapped ? `[${t.index}]` : '';
+    return withRestarts && t.restarts ? `${head}.r${t.restarts}${index}` : `${head}${index}`;
+  }
+
+  private nodeAttributes(run: NodeRun): Attributes {
+    return nodeSpanAttributes(this.ctx.tracer.redactor, this.graph.name, run.node, run.k, run.edge);
+  }
+
+  /**
+   * Runs one task (a node execution, or one branch of a fan-out) and hands its outcome to the
+   * scheduler. One async function per task: every await in flight holds a frame.
+   */
   private async execute(t: Task): Promise<void> {
     this.inFlight++;
     t.state = 'running';
@@ -272,7 +290,55 @@ export class GraphExecution {
     let error: unknown;
     let failed = false;
     try {
-      output = await this.runTask(t);
+      const { ctx } = this;
+      const tracer = ctx.tracer;
+      const run = t.run;
+      const name = run.node.name;
+      const label = run.mapped ? `${name}[${t.index}]` : name;
+      const args = run.items[t.index]!;
+      const attrs = this.nodeAttributes(run);
+      if (run.mapped) attrs['agentgraph.instance'] = t.index;
+      if (t.restarts) attrs['agentgraph.restart'] = t.restarts;
+      if (t.restartReason !== undefined) attrs['agentgraph.restart_reason'] = tracer.redactor.text(t.restartReason);
+      attrs['agentgraph.input'] = tracer.redactor.json(args);
+      const span = tracer.open('node', label, run.mapped ? run.span : this.o.parentSpan, attrs);
+      // The task's scope also follows the graph's: one subscription, no AbortController.
+      const signal = t.scope;
+      this.stopScope.onStop(signal);
+      tracer.taskStatus(name, run.mapped ? t.index : undefined, 'running', this.costSoFar());
+      try {
+        const key = this.stepKey(t);
+        // Only a checkpoint that is written can be resumed: without a store there is no journal
+        // to keep (no base keys, no input hashes, no step records).
+        const persistent = ctx.checkpoint.persistent;
+        const base = persistent ? this.stepKey(t, false) : '';
+        const inputHash = persistent ? sha256(canonicalJson(args)).slice(0, 32) : '';
+        const replay = persistent ? ctx.checkpoint.replay(key, base, inputHash) : undefined;
+        if (replay) {
+          span.set('agentgraph.replayed', true);
+          output = replay.output;
+        } else {
+          if (this.deadline !== undefined && ctx.clock.now() >= this.deadline) throw new GraphTimeoutError(`graph ${this.graph.name} exceeded its timeout of ${this.graph.timeoutMs} ms`);
+          this.o.budget.beginStep(run.node.kind !== 'graph');
+          const now = ctx.clock.now();
+          tracer.budget(this.o.budget.snapshot(now), this.o.budget.limits, now);
+          const call: NodeCall = { ctx, node: run.node, label, args, span, budget: this.o.budget, signal, deadline: this.deadline, key };
+          output = await performNode(call, this.subgraphRunner);
+          if ((t.state as Task['state']) === 'cancelled') throw new CancelledError('restarted');
+          if (persistent) ctx.checkpoint.recordStep(key, { node: name, inputHash, output, base, session: ctx.checkpoint.state.sessions });
+        }
+        if (output !== undefined) span.attrs()['agentgraph.output'] = tracer.valueAttr(output);
+        span.end();
+        tracer.taskStatus(name, run.mapped ? t.index : undefined, 'succeeded', this.costSoFar());
+      } catch (err) {
+        const cancelled = (t.state as Task['state']) === 'cancelled' || isStop(err) || this.finished;
+        span.end(cancelled ? 'cancelled' : 'error', messageOf(err));
+        const status = cancelled ? 'skipped' : 'failed';
+        tracer.taskStatus(name, run.mapped ? t.index : undefined, status, this.costSoFar(), messageOf(err));
+        throw err;
+      } finally {
+        this.stopScope.off(signal);
+      }
     } catch (err) {
       failed = true;
       error = err;
@@ -286,68 +352,6 @@ export class GraphExecution {
     else this.guard(() => this.onTaskDone(t, output));
     this.pump();
     this.maybeSettle();
-  }
-
-  /** `prefix/node#activation[.rRestarts][[index]]`; the base key leaves the restart count out. */
-  private stepKey(t: Task): { key: string; base: string } {
-    const r = t.run;
-    const head = `${this.o.keyPrefix}${r.node.name}#${r.k}`;
-    const index = r.mapped ? `[${t.index}]` : '';
-    return { key: `${head}${t.restarts ? `.r${t.restarts}` : ''}${index}`, base: `${head}${index}` };
-  }
-
-  private nodeAttributes(run: NodeRun): Attributes {
-    return nodeSpanAttributes(this.ctx.tracer.redactor, this.graph.name, run.node, run.k, run.edge);
-  }
-
-  private async runTask(t: Task): Promise<unknown> {
-    const { ctx } = this;
-    const tracer = ctx.tracer;
-    const run = t.run;
-    const name = run.node.name;
-    const label = run.mapped ? `${name}[${t.index}]` : name;
-    const args = run.items[t.index]!;
-    const attrs = this.nodeAttributes(run);
-    if (run.mapped) attrs['agentgraph.instance'] = t.index;
-    if (t.restarts) attrs['agentgraph.restart'] = t.restarts;
-    if (t.restartReason !== undefined) attrs['agentgraph.restart_reason'] = tracer.redactor.text(t.restartReason);
-    attrs['agentgraph.input'] = tracer.redactor.json(args);
-    const span = tracer.open('node', label, run.mapped ? run.span : this.o.parentSpan, attrs);
-    // The task's scope also follows the graph's: one subscription, no AbortController.
-    const signal = t.scope;
-    const dispose = this.stopScope.onStop((reason) => signal.stop(reason));
-    tracer.emit({ type: 'node_status', node: name, instance: run.mapped ? t.index : undefined, status: 'running', costUsd: this.costSoFar() });
-    try {
-      const { key, base } = this.stepKey(t);
-      // Only a checkpoint that is written can be resumed, and only then do inputs need a hash.
-      const inputHash = ctx.checkpoint.persistent ? sha256(canonicalJson(args)).slice(0, 32) : '';
-      const replay = ctx.checkpoint.replay(key, base, inputHash);
-      let output: unknown;
-      if (replay) {
-        span.set('agentgraph.replayed', true);
-        output = replay.output;
-      } else {
-        if (this.deadline !== undefined && ctx.clock.now() >= this.deadline) throw new GraphTimeoutError(`graph ${this.graph.name} exceeded its timeout of ${this.graph.timeoutMs} ms`);
-        this.o.budget.beginStep(run.node.kind !== 'graph');
-        ctx.tracer.emit({ type: 'budget', totals: this.o.budget.snapshot(), limits: this.o.budget.limits });
-        const call: NodeCall = { ctx, node: run.node, label, args, span, budget: this.o.budget, signal, deadline: this.deadline, key };
-        output = await performNode(call, (graph, input, c, budget) => this.runSubgraph(graph, input, c, budget));
-        if ((t.state as Task['state']) === 'cancelled') throw new CancelledError('restarted');
-        ctx.checkpoint.recordStep(key, { node: name, inputHash, output, base, session: ctx.checkpoint.state.sessions });
-      }
-      if (output !== undefined) span.attrs()['agentgraph.output'] = tracer.valueAttr(output);
-      span.end();
-      ctx.tracer.emit({ type: 'node_status', node: name, instance: run.mapped ? t.index : undefined, status: 'succeeded', costUsd: this.costSoFar() });
-      return output;
-    } catch (err) {
-      const cancelled = t.state === 'cancelled' || isStop(err) || this.finished;
-      span.end(cancelled ? 'cancelled' : 'error', messageOf(err));
-      const status = cancelled ? 'skipped' : 'failed';
-      ctx.tracer.emit({ type: 'node_status', node: name, instance: run.mapped ? t.index : undefined, status, costUsd: this.costSoFar(), error: messageOf(err) });
-      throw err;
-    } finally {
-      dispose();
-    }
   }
 
   private async runSubgraph(graph: GraphIR, input: Args, c: NodeCall, budget: BudgetScope): Promise<unknown> {
@@ -415,7 +419,7 @@ export class GraphExecution {
     const wasRunning = t.state === 'running';
     t.state = 'cancelled';
     if (wasRunning) t.scope.stop(new CancelledError('stopped by its supervisor'));
-    else this.ctx.tracer.emit({ type: 'node_status', node: t.run.node.name, instance: t.run.mapped ? t.index : undefined, status: 'skipped', costUsd: this.costSoFar() });
+    else this.ctx.tracer.taskStatus(t.run.node.name, t.run.mapped ? t.index : undefined, 'skipped', this.costSoFar());
   }
 
   private restartNode(name: string, failed: Task, onlyFailedInstance: boolean, reason: string): void {

@@ -47,17 +47,29 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
  * case (nobody cancels, the provider ignores its signal) none of them makes an AbortController or
  * registers an EventTarget listener.
  */
-export class StopScope {
+/** Something a StopScope stops along with itself: a child scope, a race (see withClockTimeout). */
+export interface Stoppable {
+  stop(reason: unknown): void;
+}
+
+export class StopScope implements Stoppable {
   aborted = false;
   reason: unknown = undefined;
-  private subscribers: ((reason: unknown) => void)[] | undefined;
+  private subscribers: (((reason: unknown) => void) | Stoppable)[] | undefined;
   private controller: AbortController | undefined;
+  /** The scope this one follows (see childOf). */
+  private parent: StopScope | undefined;
+  /** Stops listening to the external signal this scope follows (see following). */
+  private unlisten: (() => void) | undefined;
 
   /** A scope that stops when `parent` does (with its reason) or on its own; dispose() detaches it. */
   static childOf(parent: StopScope): StopScope {
     const child = new StopScope();
     if (parent.aborted) child.stop(parent.reason);
-    else child.detach = parent.onStop((r) => child.stop(r));
+    else {
+      parent.onStop(child);
+      child.parent = parent;
+    }
     return child;
   }
 
@@ -71,11 +83,9 @@ export class StopScope {
     }
     const on = () => scope.stop(signal.reason);
     signal.addEventListener('abort', on, { once: true });
-    scope.detach = () => signal.removeEventListener('abort', on);
+    scope.unlisten = () => signal.removeEventListener('abort', on);
     return scope;
   }
-
-  private detach: (() => void) | undefined;
 
   /** An AbortSignal that aborts with this scope (made on first use). */
   get signal(): AbortSignal {
@@ -86,19 +96,21 @@ export class StopScope {
     return this.controller.signal;
   }
 
-  /** Calls `fn` once when the scope stops (at once when it already has); returns an unsubscribe. */
-  onStop(fn: (reason: unknown) => void): () => void {
-    if (this.aborted) {
-      fn(this.reason);
-      return noop;
-    }
-    (this.subscribers ??= []).push(fn);
-    return () => {
-      const list = this.subscribers;
-      if (!list) return;
-      const i = list.indexOf(fn);
-      if (i >= 0) list.splice(i, 1);
-    };
+  /**
+   * Calls `s` (or `s.stop`) once when the scope stops, at once when it already has; off(s)
+   * unsubscribes. Scopes and races subscribe themselves, so following costs no closure.
+   */
+  onStop(s: ((reason: unknown) => void) | Stoppable): void {
+    if (this.aborted) notify(s, this.reason);
+    else (this.subscribers ??= []).push(s);
+  }
+
+  off(s: ((reason: unknown) => void) | Stoppable): void {
+    const list = this.subscribers;
+    if (!list) return;
+    // The latest subscriber is the usual one to leave first.
+    const i = list.lastIndexOf(s);
+    if (i >= 0) list.splice(i, 1);
   }
 
   stop(reason: unknown): void {
@@ -107,18 +119,36 @@ export class StopScope {
     this.reason = reason;
     const list = this.subscribers;
     this.subscribers = undefined;
-    if (list) for (const fn of list) fn(reason);
+    if (list) for (const s of list) notify(s, reason);
     this.controller?.abort(reason);
     this.dispose();
   }
 
   /** Stops following the parent (or the external signal); the scope itself stays usable. */
   dispose(): void {
-    const d = this.detach;
-    if (d) {
-      this.detach = undefined;
-      d();
+    if (this.parent) {
+      this.parent.off(this);
+      this.parent = undefined;
     }
+    if (this.unlisten) {
+      this.unlisten();
+      this.unlisten = undefined;
+    }
+  }
+}
+
+function notify(s: ((reason: unknown) => void) | Stoppable, reason: unknown): void {
+  if (typeof s === 'function') s(reason);
+  else s.stop(reason);
+}
+
+/** Rejects a call's promise as soon as its scope stops, whether or not the work listens. */
+class StopRace<T> implements Stoppable {
+  resolve!: (v: T) => void;
+  reject!: (e: unknown) => void;
+  constructor(private readonly scope: StopScope) {}
+  stop(): void {
+    this.reject(abortReason(this.scope));
   }
 }
 
@@ -143,10 +173,31 @@ const SETTLED = new Error('settled');
  */
 export function withClockTimeout<T>(clock: Clock, ms: number | undefined, parent: StopScope, what: string, work: (scope: StopScope) => Promise<T>): Promise<T> {
   if (ms === undefined || !Number.isFinite(ms)) {
-    return new Promise<T>((resolve, reject) => {
-      const off = parent.onStop(() => reject(abortReason(parent)));
-      settleWith(parent, work, off, resolve, reject);
+    const race = new StopRace<T>(parent);
+    const promise = new Promise<T>((resolve, reject) => {
+      race.resolve = resolve;
+      race.reject = reject;
     });
+    parent.onStop(race);
+    let p: Promise<T>;
+    try {
+      p = work(parent);
+    } catch (err) {
+      parent.off(race);
+      race.reject(err);
+      return promise;
+    }
+    p.then(
+      (v) => {
+        parent.off(race);
+        race.resolve(v);
+      },
+      (e: unknown) => {
+        parent.off(race);
+        race.reject(e);
+      },
+    );
+    return promise;
   }
   return new Promise<T>((resolve, reject) => {
     const local = StopScope.childOf(parent);
@@ -211,10 +262,11 @@ export async function withRealTimeout<T>(ms: number | undefined, parent: StopSco
       }),
     );
   }
-  let off = noop;
+  let onStop = noop;
   races.push(
     new Promise<T>((_, reject) => {
-      off = parent.onStop(() => reject(abortReason(parent)));
+      onStop = () => reject(abortReason(parent));
+      parent.onStop(onStop);
     }),
   );
   try {
@@ -224,7 +276,7 @@ export async function withRealTimeout<T>(ms: number | undefined, parent: StopSco
     throw err;
   } finally {
     if (timer) clearTimeout(timer);
-    off();
+    parent.off(onStop);
     local.dispose();
   }
 }

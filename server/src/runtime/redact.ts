@@ -9,14 +9,20 @@ import type { IR } from '../ir/schema.ts';
 export const REDACTED = '[REDACTED]';
 
 const WELL_KNOWN_KEY_VARS = ['OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'GEMINI_API_KEY', 'ANTHROPIC_API_KEY', 'OLLAMA_API_KEY'];
-const SECRET_KEY = /^(api[-_]?key|authorization|x-api-key|password|secret|client[-_]?secret|access[-_]?token|bearer)$/i;
-const SECRET_KEY_IN_JSON = /"(api[-_]?key|authorization|x-api-key|password|secret|client[-_]?secret|access[-_]?token|bearer)":/i;
+const SECRET_KEY_NAMES = 'api[-_]?key|authorization|x-api-key|password|secret|client[-_]?secret|access[-_]?token|bearer';
+const SECRET_KEY = new RegExp(`^(${SECRET_KEY_NAMES})$`, 'i');
 const KEY_SHAPE_SOURCES = [String.raw`\bsk-[A-Za-z0-9_-]{16,}`, String.raw`\bBearer\s+[A-Za-z0-9._~+/=-]{12,}`, String.raw`\bAIza[0-9A-Za-z_-]{30,}`];
 const KEY_SHAPES = KEY_SHAPE_SOURCES.map((src) => new RegExp(src, 'g'));
 const ANY_KEY_SHAPE = new RegExp(KEY_SHAPE_SOURCES.join('|'));
+/**
+ * What JSON text is scanned for, in one pass: a key shape, or a secret-named key (`"api_key":`,
+ * matched without regard to case like SECRET_KEY; the letters are spelled as classes because the
+ * key shapes are case-sensitive).
+ */
+const JSON_CONCERN = new RegExp(`${KEY_SHAPE_SOURCES.join('|')}|"(?:${SECRET_KEY_NAMES.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)})":`);
 /** The shortest text a key shape can match (`sk-` and 16 characters; `Bearer`, a space and 12). */
 const KEY_SHAPE_MIN = 19;
-/** The shortest text SECRET_KEY_IN_JSON can match (`"secret":`). */
+/** The shortest text a secret-named key can match (`"secret":`). */
 const SECRET_KEY_IN_JSON_MIN = 9;
 
 /** Whether `s` holds a key-shaped string (texts too short for one are not scanned). */
@@ -86,10 +92,10 @@ export class Redactor {
   }
 
   /** Whether JSON text holds a known secret, a key shape or a secret-named key. */
-  private jsonNeeded(json: string): boolean {
+  jsonNeeded(json: string): boolean {
     if (json.length < this.minJson) return false;
     for (const x of this.jsonSecrets) if (json.includes(x)) return true;
-    return hasKeyShape(json) || (json.length >= SECRET_KEY_IN_JSON_MIN && SECRET_KEY_IN_JSON.test(json));
+    return JSON_CONCERN.test(json);
   }
 
   /**

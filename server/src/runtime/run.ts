@@ -21,7 +21,7 @@ import { Redactor } from './redact.ts';
 import { check } from './schemas.ts';
 import { summarizeNodes, type NodeSummary } from './summary.ts';
 import { ModuleToolLoader, ToolRunner, type ToolLoader } from './tools.ts';
-import { Tracer, attr, formatRange, type Attributes, type EventSink, type RunErrorInfo, type RunEvent, type RunOutcome, type SpanRecord } from './trace.ts';
+import { Tracer, attr, attrAndValue, formatRange, type Attributes, type EventSink, type RunErrorInfo, type RunEvent, type RunOutcome, type SpanRecord } from './trace.ts';
 
 export interface RunOptions {
   ir: IR;
@@ -163,14 +163,16 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   };
 
   checkpoint.flush();
-  tracer.emit({ type: 'run_start', graph: graph.name, input: input.value, resumed: !!prior });
+  // The input enters the trace twice (run_start and the run span): serialized and scanned once.
+  const traceInput = attrAndValue(input.value, redactor);
+  tracer.emit({ type: 'run_start', graph: redactor.text(graph.name), input: traceInput.value, resumed: !!prior });
   const runAttrs: Attributes = {};
   runAttrs['agentgraph.run_id'] = redactor.text(runId);
   runAttrs['agentgraph.graph'] = redactor.text(graph.name);
   runAttrs['agentgraph.seed'] = seed;
   runAttrs['agentgraph.resumed'] = !!prior;
   runAttrs['agentgraph.session'] = sessions;
-  if (input.value !== undefined) runAttrs['agentgraph.input'] = attr(input.value, redactor);
+  if (input.value !== undefined) runAttrs['agentgraph.input'] = traceInput.attr;
   if (o.provider.name !== undefined) runAttrs['agentgraph.provider'] = attr(o.provider.name, redactor);
   const r = graph.range;
   runAttrs['agentgraph.source.file'] = redactor.text(r.file);
@@ -200,15 +202,18 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   } finally {
     signal.stop(RUN_OVER);
   }
+  // The output enters the trace (the run span, run_end) and the result: serialized and scanned once.
+  const traceOutput = attrAndValue(output, redactor);
+  const safeError = error ? redactor.value(error) : undefined;
   const endAttrs = runSpan.attrs();
   endAttrs['agentgraph.outcome'] = outcome;
-  if (output !== undefined) endAttrs['agentgraph.output'] = attr(output, redactor);
+  if (output !== undefined) endAttrs['agentgraph.output'] = traceOutput.attr;
   endAttrs['agentgraph.cost_usd'] = budget.totals.costUsd;
   endAttrs['agentgraph.escalated'] = escalated;
   runSpan.end(outcome === 'succeeded' ? 'ok' : outcome === 'cancelled' ? 'cancelled' : 'error', error?.message);
   const totals = budget.snapshot();
-  tracer.emit({ type: 'budget', totals, limits: budget.limits });
-  tracer.emit({ type: 'run_end', outcome, output, error, totals });
+  tracer.budget(totals, budget.limits);
+  tracer.emit({ type: 'run_end', outcome: redactor.text(outcome) as RunOutcome, output: traceOutput.value, error: safeError, totals });
   checkpoint.finish(outcome);
   store?.flushEvents?.(runId);
   over = true;
@@ -218,8 +223,8 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     runId,
     graph: graph.name,
     outcome,
-    output: redactor.value(output),
-    error: error ? redactor.value(error) : undefined,
+    output: traceOutput.value,
+    error: safeError,
     totals,
     escalated,
     nodes: summarizeNodes(trace),

@@ -94,6 +94,131 @@ function objectSchema(s: JsonSchema): z.ZodType {
   return s.additionalProperties === false ? obj.strict() : obj;
 }
 
+/** What a fast validator returns for a value it does not accept (zod then decides, and explains). */
+const NO = Symbol('no');
+type Fast = (v: unknown) => unknown;
+
+const fastCache = new WeakMap<object, Fast | null>();
+
+/**
+ * A validator compiled from the schema for the common shapes (objects of known properties,
+ * arrays, primitives, literals, string enums, `T | null`), returning exactly what the zod schema
+ * returns for a value it accepts (objects rebuilt in property order, unknown keys dropped,
+ * nullable fields defaulted to null) or NO for anything else. Values it is unsure about (class
+ * instances, unions, maps) also get NO, and zod decides: the fast path only ever says yes.
+ * null when the schema has a part it does not handle (zod then checks every value).
+ */
+function fastOf(schema: JsonSchema): Fast | null {
+  let f = fastCache.get(schema);
+  if (f === undefined) fastCache.set(schema, (f = compileFast(schema)));
+  return f;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+const isNullSchema = (s: unknown): boolean => isSchema(s) && (s.type === 'null' || ('const' in s && s.const === null)) && !Array.isArray(s.anyOf) && !Array.isArray(s.oneOf);
+
+function compileFast(s: JsonSchema): Fast | null {
+  const options = Array.isArray(s.anyOf) ? s.anyOf : Array.isArray(s.oneOf) ? s.oneOf : undefined;
+  if (options) {
+    // Only `T | null` (how optional fields come): a first-match union that null alone can pass.
+    const schemas = options.filter(isSchema);
+    if (schemas.length !== 2 || schemas.length !== options.length) return null;
+    const [a, b] = schemas as [JsonSchema, JsonSchema];
+    const other = isNullSchema(a) ? b : isNullSchema(b) ? a : undefined;
+    if (!other || isNullSchema(other)) return null;
+    const inner = fastOf(other);
+    return inner && ((v) => (v === null ? null : inner(v)));
+  }
+  if ('const' in s) {
+    const c = s.const;
+    if (c !== null && typeof c !== 'string' && typeof c !== 'number' && typeof c !== 'boolean') return null;
+    return (v) => (v === c ? v : NO);
+  }
+  if (Array.isArray(s.enum)) {
+    const values = s.enum;
+    if (values.length === 0 || !values.every((v): v is string => typeof v === 'string')) return null;
+    const set = new Set<unknown>(values);
+    return (v) => (set.has(v) ? v : NO);
+  }
+  if (Array.isArray(s.type)) {
+    if (s.type.length !== 2 || !s.type.includes('null')) return null;
+    const t: unknown = s.type[0] === 'null' ? s.type[1] : s.type[0];
+    if (t === 'null') return null;
+    const inner = compileFast({ ...s, type: t });
+    return inner && ((v) => (v === null ? null : inner(v)));
+  }
+  switch (s.type) {
+    case 'string':
+      return (v) => (typeof v === 'string' ? v : NO);
+    case 'number':
+      return (v) => (typeof v === 'number' && Number.isFinite(v) ? v : NO);
+    case 'integer':
+      return (v) => (Number.isSafeInteger(v) ? v : NO);
+    case 'boolean':
+      return (v) => (typeof v === 'boolean' ? v : NO);
+    case 'null':
+      return (v) => (v === null ? null : NO);
+    case 'array': {
+      const item = isSchema(s.items) ? fastOf(s.items) : ANY;
+      if (!item) return null;
+      return (v) => {
+        if (!Array.isArray(v)) return NO;
+        const out: unknown[] = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const x = item(v[i]);
+          if (x === NO) return NO;
+          out[i] = x;
+        }
+        return out;
+      };
+    }
+    case 'object':
+      return fastObject(s);
+    default:
+      return s.type === undefined ? ANY : null;
+  }
+}
+
+/** `{}`: anything, as it is (z.unknown() neither copies nor checks). */
+const ANY: Fast = (v) => v;
+
+function fastObject(s: JsonSchema): Fast | null {
+  const props = isSchema(s.properties) ? s.properties : undefined;
+  if (!props) return null; // A map: zod's record rules apply.
+  const required = new Set(Array.isArray(s.required) ? s.required.filter((k): k is string => typeof k === 'string') : []);
+  // How each field treats a missing or undefined value: 'null' (nullable: defaults to null),
+  // 'optional' (left out when absent, undefined when given as undefined), 'required'.
+  const fields: { key: string; check: Fast; mode: 'null' | 'optional' | 'required' }[] = [];
+  for (const [key, sub] of Object.entries(props)) {
+    if (!isSchema(sub)) continue;
+    if (key === '__proto__') return null;
+    const check = fastOf(sub);
+    if (!check) return null;
+    fields.push({ key, check, mode: admitsNull(sub) ? 'null' : required.has(key) ? 'required' : 'optional' });
+  }
+  const known = new Set(fields.map((f) => f.key));
+  const strict = s.additionalProperties === false;
+  return (v) => {
+    if (!isPlainObject(v)) return NO;
+    if (strict) for (const k in v) if (!known.has(k)) return NO;
+    const out: Record<string, unknown> = {};
+    for (const f of fields) {
+      const x = v[f.key];
+      if (x === undefined) {
+        if (f.mode === 'null') out[f.key] = null;
+        else if (f.mode === 'optional') {
+          if (f.key in v) out[f.key] = undefined;
+        } else return NO;
+        continue;
+      }
+      const y = f.check(x);
+      if (y === NO) return NO;
+      out[f.key] = y;
+    }
+    return out;
+  };
+}
+
 export interface Checked<T = unknown> {
   ok: boolean;
   value?: T;
@@ -103,6 +228,11 @@ export interface Checked<T = unknown> {
 
 /** Validates `value` against a JSON Schema; returns the parsed value (nulls filled in) or issues. */
 export function check(schema: JsonSchema, value: unknown): Checked {
+  const fast = fastOf(schema);
+  if (fast) {
+    const v = fast(value);
+    if (v !== NO) return { ok: true, value: v, issues: [] };
+  }
   const r = toZod(schema).safeParse(value);
   if (r.success) return { ok: true, value: r.data, issues: [] };
   return { ok: false, issues: formatIssues(r.error) };

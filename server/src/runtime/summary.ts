@@ -21,24 +21,26 @@ export interface NodeSummary {
 
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
+function entry(byNode: Map<string, NodeSummary>, name: string, kind = ''): NodeSummary {
+  let s = byNode.get(name);
+  if (!s) {
+    s = { node: name, kind, executions: 0, attempts: 0, modelCalls: 0, cacheHits: 0, toolCalls: 0, tokens: 0, costUsd: 0, latencyMs: 0, status: 'pending' };
+    byNode.set(name, s);
+  }
+  return s;
+}
+
 export function summarizeNodes(spans: readonly SpanRecord[]): NodeSummary[] {
   const byNode = new Map<string, NodeSummary>();
-  const get = (name: string, kind = '') => {
-    let s = byNode.get(name);
-    if (!s) {
-      s = { node: name, kind, executions: 0, attempts: 0, modelCalls: 0, cacheHits: 0, toolCalls: 0, tokens: 0, costUsd: 0, latencyMs: 0, status: 'pending' };
-      byNode.set(name, s);
-    }
-    return s;
-  };
-  const groups = new Set(spans.filter((s) => s.kind === 'node' && s.attributes['agentgraph.fan_out'] !== undefined).map((s) => s.id));
+  const groups = new Set<string>();
+  for (const s of spans) if (s.kind === 'node' && s.attributes['agentgraph.fan_out'] !== undefined) groups.add(s.id);
   for (const s of spans) {
     const name = s.attributes['agentgraph.node'];
     if (typeof name !== 'string') continue;
     const dur = (s.endMs ?? s.startMs) - s.startMs;
     switch (s.kind) {
       case 'node': {
-        const n = get(name, String(s.attributes['agentgraph.node.kind'] ?? ''));
+        const n = entry(byNode, name, String(s.attributes['agentgraph.node.kind'] ?? ''));
         const isGroup = groups.has(s.id);
         const inGroup = s.parentId !== undefined && groups.has(s.parentId);
         if (!isGroup) n.executions++;
@@ -47,10 +49,10 @@ export function summarizeNodes(spans: readonly SpanRecord[]): NodeSummary[] {
         break;
       }
       case 'attempt':
-        get(name).attempts++;
+        entry(byNode, name).attempts++;
         break;
       case 'model_call': {
-        const n = get(name);
+        const n = entry(byNode, name);
         if (s.attributes['agentgraph.cache_hit'] === true) n.cacheHits++;
         else n.modelCalls++;
         n.tokens += num(s.attributes['gen_ai.usage.input_tokens']) + num(s.attributes['gen_ai.usage.output_tokens']);
@@ -58,7 +60,7 @@ export function summarizeNodes(spans: readonly SpanRecord[]): NodeSummary[] {
         break;
       }
       case 'tool_call':
-        get(name).toolCalls++;
+        entry(byNode, name).toolCalls++;
         break;
     }
   }

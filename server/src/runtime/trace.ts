@@ -89,6 +89,18 @@ export function attr(v: unknown, redactor?: Redactor): AttrValue {
 }
 
 /**
+ * A value that enters the trace twice, as an attribute and as itself (in an event or the run's
+ * result): both forms, redacted, from one serialization and one scan.
+ */
+export function attrAndValue<T>(v: T, redactor: Redactor): { attr: AttrValue; value: T } {
+  if (v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) return { attr: attr(v, redactor), value: redactor.value(v) };
+  const json = JSON.stringify(v) ?? '';
+  if (!redactor.jsonNeeded(json)) return { attr: json, value: v };
+  const value = redactor.value(v);
+  return { attr: JSON.stringify(value) ?? '', value };
+}
+
+/**
  * A live span. Its record changes until the span ends; span_start events carry a copy of it as it
  * was then, and from the end on the record itself is handed out (in the span_end event and the
  * run's trace) and never changed again: a change after that works on a fresh copy.
@@ -157,7 +169,7 @@ export class Span {
     r.endMs = this.tracer.now();
     r.status = status;
     if (error !== undefined) r.error = this.tracer.redactor.text(error);
-    this.tracer.emit({ type: 'span_end', span: this.share() });
+    this.tracer.spanEnded(this.share());
   }
 }
 
@@ -216,29 +228,57 @@ export class Tracer {
   /**
    * Stamps, redacts and delivers one event to every sink, in order. The body is stamped in place
    * (every caller makes a fresh one); span records in events are never changed afterwards (see
-   * Span), so they need no copy.
+   * Span), so they need no copy. Span attributes and errors were redacted when set; the values in
+   * run_start and run_end come redacted from runGraph (which serializes them once for the run
+   * span as well); the rest is checked here.
    */
   emit(body: RunEventBody): void {
-    const stamped = body as RunEvent;
-    stamped.seq = ++this.seq;
-    stamped.runId = this.runId;
-    stamped.time = this.clock.now();
-    let event: RunEvent = stamped;
-    // Span attributes and errors were redacted when set; other bodies are small and checked here.
-    switch (stamped.type) {
+    const event = body as RunEvent;
+    event.seq = ++this.seq;
+    event.runId = this.runId;
+    event.time = this.clock.now();
+    switch (event.type) {
       case 'token':
-        stamped.delta = this.redactor.text(stamped.delta);
+        event.delta = this.redactor.text(event.delta);
         break;
       case 'node_status':
-        if (stamped.error !== undefined) stamped.error = this.redactor.text(stamped.error);
+        if (event.error !== undefined) event.error = this.redactor.text(event.error);
         break;
       case 'run_start':
       case 'run_end':
-        event = this.redactor.value(stamped);
+        event.runId = this.redactor.text(event.runId);
         break;
       default:
         break;
     }
+    this.deliver(event);
+  }
+
+  // The most frequent events, made as whole literals: adding the stamp to a body afterwards
+  // (emit) costs a property store and a backing store per event. Same keys, same order.
+
+  /** node_status of one task (a node, or one branch of a fan-out). */
+  taskStatus(node: string, instance: number | undefined, status: NodeStatus, costUsd: number, error?: string): void {
+    if (error !== undefined) {
+      this.deliver({ type: 'node_status', node, instance, status, costUsd, error: this.redactor.text(error), seq: ++this.seq, runId: this.runId, time: this.clock.now() });
+    } else this.deliver({ type: 'node_status', node, instance, status, costUsd, seq: ++this.seq, runId: this.runId, time: this.clock.now() });
+  }
+
+  /** A budget event; `time` is the reading the totals were taken at, when the caller has it. */
+  budget(totals: Totals, limits: BudgetLimits, time = this.clock.now()): void {
+    this.deliver({ type: 'budget', totals, limits, seq: ++this.seq, runId: this.runId, time });
+  }
+
+  edgeFired(edge: number, from: string[], to: string[], range: SourceRange): void {
+    this.deliver({ type: 'edge_fired', edge, from, to, range, seq: ++this.seq, runId: this.runId, time: this.clock.now() });
+  }
+
+  /** span_end with the record (see Span.end), stamped with the span's end time. */
+  spanEnded(span: SpanRecord): void {
+    this.deliver({ type: 'span_end', span, seq: ++this.seq, runId: this.runId, time: span.endMs! });
+  }
+
+  private deliver(event: RunEvent): void {
     const sinks = this.sinks;
     for (let i = 0; i < sinks.length; i++) {
       try {
@@ -264,18 +304,20 @@ export class Tracer {
    * (build them from a literal or `{}`, not a spread copy: see Span).
    */
   open(kind: SpanKind, name: string, parent: Span | undefined, attributes: Attributes): Span {
+    // One clock reading for the start and its event (reading the clock is not free).
+    const now = this.clock.now();
     const record: SpanRecord = {
       id: `${this.session}.${++this.spanSeq}`,
       parentId: parent?.record.id,
       kind,
       name,
-      startMs: this.clock.now(),
+      startMs: now,
       attributes,
     };
     const span = new Span(this, record);
     this.all.push(span);
     // The event gets a copy (never changed afterwards, so a spread is fine here).
-    this.emit({ type: 'span_start', span: { ...record, attributes: { ...attributes } } });
+    this.deliver({ type: 'span_start', span: { ...record, attributes: { ...attributes } }, seq: ++this.seq, runId: this.runId, time: now });
     return span;
   }
 
