@@ -12,6 +12,7 @@ import { DIAGRAM_VIEW_TYPE, DiagramPanel } from './diagram-panel.ts';
 import { exportDiagram, exportToolSchemas } from './exports.ts';
 import type * as Lsp from './language-client.ts';
 import { StatusBar } from './status-bar.ts';
+import { RunBus } from './run/bus.ts';
 
 /** Commands this extension implements that the server's code lenses may invoke. */
 const LENS_COMMANDS = ['agentgraph.showDiagram'];
@@ -56,6 +57,8 @@ class Extension {
   private client: Lsp.AgentGraphClient | undefined;
   private readonly status: StatusBar;
   private readonly diagram: DiagramPanel;
+  /** Every execution started from the editor publishes its events here; run views listen. */
+  readonly runs: RunBus;
   private stopping = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -90,6 +93,11 @@ class Extension {
     command('agentgraph.restartServer', () => this.restart());
     command('agentgraph.showOutput', () => this.output.show(true));
     command('agentgraph.openExample', () => this.openExample());
+
+    this.runs = new RunBus();
+    context.subscriptions.push(this.runs);
+    // Feature registrations: one line each, so features stay in their own files.
+    // (run, debug, trace viewer, test explorer and last-run lenses register here.)
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('agentgraph.server')) void this.offerRestart();
