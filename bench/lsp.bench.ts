@@ -33,6 +33,7 @@ import { Program } from '../server/src/semantics/program.ts';
 import { parse } from '../server/src/syntax/parser.ts';
 import { LineIndex } from '../server/src/util/line-index.ts';
 import { DATASET_PATH, generateDataset, planSpec, renderSpec } from './generate.ts';
+import { SERVER_EXEC_ARGV } from '../client/src/server-exec-argv.ts';
 
 const TARGET_EDIT_P95_MS = 30;
 const TARGET_COMPLETION_P95_MS = 10;
@@ -246,7 +247,7 @@ async function run(root: string, files: Map<string, string>): Promise<void> {
   const bytes = specs.reduce((n, f) => n + Buffer.byteLength(files.get(f)!, 'utf8'), 0);
   console.log(`Workspace: ${AGENTS.toLocaleString('en-US')} agents in ${specs.length} files, ${(bytes / 1e6).toFixed(2)} MB (${warnings} warnings), ${root}`);
 
-  const nodeFlags = values['node-flags']?.split(/\s+/).filter(Boolean) ?? [];
+  const nodeFlags = values['node-flags'] !== undefined ? values['node-flags'].split(/\s+/).filter(Boolean) : [...SERVER_EXEC_ARGV];
   // Baseline in this process: the core alone re-analysing the edited file after a 1-char edit
   // (imports cached), so the protocol and scheduling overhead can be read off the difference.
   const core = coreBaseline(root, files);

@@ -19,6 +19,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { CrashPolicy, type CrashDecision } from './crash-policy.ts';
+import { SERVER_EXEC_ARGV } from './server-exec-argv.ts';
 
 export type ServerState = 'starting' | 'running' | 'stopped';
 
@@ -48,8 +49,8 @@ const MAX_CONNECTION_ERRORS = 3;
 export function createClient(hooks: ClientHooks): AgentGraphClient {
   const policy = new CrashPolicy();
   const serverOptions: ServerOptions = {
-    run: { module: hooks.serverModule, transport: TransportKind.ipc },
-    debug: { module: hooks.serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: hooks.serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: { module: hooks.serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
