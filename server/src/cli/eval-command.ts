@@ -5,17 +5,18 @@
 //
 // Exit codes: 0 every eval met its thresholds, 1 one did not (or could not run), 2 usage error.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadFixtures } from '../runtime/providers/fixtures.ts';
+import { loadFixtures, parseFixtures, type FixtureFile } from '../runtime/providers/fixtures.ts';
 import { buildIR } from '../ir/build.ts';
 import type { EvalIR, IR } from '../ir/schema.ts';
 import { FileResponseCache } from '../runtime/cache.ts';
-import { loadAnswersFile, noHuman, type HumanChannel } from '../runtime/human.ts';
+import { answersHuman, noHuman, type HumanChannel } from '../runtime/human.ts';
 import { createProvider, realClock, VirtualClock, type ProviderName } from '../runtime/providers/index.ts';
 import type { Provider } from '../runtime/provider.ts';
-import { rel, runEval, type EvalResult, type SampleEnv } from '../evals/runner.ts';
+import { loadCaseEntries, selectCases } from '../evals/dataset.ts';
+import { rel, runEval, type CaseScript, type EvalResult, type SampleEnv } from '../evals/runner.ts';
 import { formatTable, toHtml, toJUnit, toJson, toMarkdown } from '../evals/report.ts';
 import { checkFiles, outsideRoot, resolveRoot } from './check-command.ts';
 import { expandPaths } from './files.ts';
@@ -28,10 +29,15 @@ const HELP = `Usage: agentgraph eval <file|folder> [options]
 
 Runs the eval blocks of the specs: every case \`repeat\` times, checks the assertions, and reports the
 pass rate (with a 95% Wilson interval) against \`pass_rate\`, per-assertion pass rates, cost and
-latency, and each failing case with its failing assertion (expected vs actual).
+latency, and each failing case with its failing assertion (expected vs actual). An eval's
+\`variants\` run too and are compared side by side; \`judge(…)\` assertions ask its \`judge:\` model.
+A case row may carry \`fixtures\` (scripted model answers) and \`answers\` (for human nodes), each an
+object or the path of a JSON file; they win over --fixtures and --answers.
 
 Options:
   --eval NAME         Run only this eval.
+  --case ID           Run only this case: its \`id\` field, else its 1-based number in the eval
+                      (inline cases first, then the dataset's). Repeatable or comma-separated.
   --provider NAME     simulated (default: no key, no network, virtual time) or openai.
   --seed N            Base seed (default 1); sample k of case i uses seed + i × repeat + k.
   --format FMT        table (default), json or junit (JUnit XML), on stdout.
@@ -77,6 +83,42 @@ function compileAll(ctx: CommandContext, arg: string, root: string): { irs: IR[]
   return { irs, broken };
 }
 
+function readAnswers(file: string): Record<string, unknown> {
+  const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${file}: expected a JSON object mapping human names to answers`);
+  return data as Record<string, unknown>;
+}
+
+/**
+ * Keeps the evals that hold at least one of the `--case` ids; an id no eval holds is a usage error
+ * (with the ids that exist), so a typo does not look like an empty, passing run.
+ */
+function pickCases(selected: Selected[], ids: string[], root: string): Selected[] | string {
+  const kept: Selected[] = [];
+  const found = new Set<string>();
+  const known: string[] = [];
+  for (const x of selected) {
+    let entries;
+    try {
+      entries = loadCaseEntries(x.ev, root);
+    } catch {
+      kept.push(x); // The runner reports the dataset problem as this eval's error.
+      ids.forEach((id) => found.add(id));
+      continue;
+    }
+    const { picked } = selectCases(entries, ids);
+    picked.forEach((e) => found.add(e.id));
+    known.push(...entries.map((e) => e.id));
+    if (picked.length) kept.push(x);
+  }
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length) {
+    const some = [...new Set(known)].slice(0, 20).join(', ');
+    return `no case with id ${missing.map((m) => `'${m}'`).join(', ')}${some ? `; the cases are: ${some}${known.length > 20 ? ', …' : ''}` : ''}`;
+  }
+  return kept;
+}
+
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Run eval blocks and report pass rates, cost and failing cases',
@@ -86,6 +128,7 @@ export const evalCommand: Command = {
       args,
       options: {
         eval: { type: 'string' },
+        case: { type: 'string', multiple: true },
         provider: { type: 'string', default: 'simulated' },
         seed: { type: 'string' },
         format: { type: 'string', default: 'table' },
@@ -119,19 +162,18 @@ export const evalCommand: Command = {
     if (!existsSync(path.resolve(ctx.cwd, positionals[0]!))) return ctx.usageError(`${positionals[0]} does not exist`);
 
     // Validate the side files up front, so a typo is a usage error and not N failed samples.
-    let fixtures: string | undefined;
+    let fixtures: FixtureFile | undefined;
     if (values.fixtures) {
-      fixtures = path.resolve(ctx.cwd, values.fixtures);
       try {
-        loadFixtures(fixtures);
+        fixtures = loadFixtures(path.resolve(ctx.cwd, values.fixtures));
       } catch (err) {
         return ctx.usageError(err instanceof Error ? err.message : String(err));
       }
     }
-    const answers = values.answers && path.resolve(ctx.cwd, values.answers);
-    if (answers) {
+    let answers: Record<string, unknown> | undefined;
+    if (values.answers) {
       try {
-        loadAnswersFile(answers);
+        answers = readAnswers(path.resolve(ctx.cwd, values.answers));
       } catch (err) {
         return ctx.usageError(`cannot use the answers file: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -143,6 +185,13 @@ export const evalCommand: Command = {
     const selected: Selected[] = irs.flatMap((ir) => ir.evals.map((ev) => ({ ir, ev }))).filter((x) => !values.eval || x.ev.name === values.eval);
     if (selected.length === 0 && broken.length) return EXIT_EVAL_FAILED;
     if (selected.length === 0) return ctx.usageError(values.eval ? `no eval '${values.eval}' in ${positionals[0]}` : `no eval blocks in ${positionals[0]}`);
+    const caseIds = values.case?.flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);
+    if (caseIds?.length === 0) return ctx.usageError('--case needs a case id');
+    if (caseIds) {
+      const picked = pickCases(selected, caseIds, root);
+      if (typeof picked === 'string') return ctx.usageError(picked);
+      selected.splice(0, selected.length, ...picked);
+    }
 
     let shared: Provider | undefined;
     if (provider === 'openai') {
@@ -152,11 +201,14 @@ export const evalCommand: Command = {
         return ctx.usageError(err instanceof Error ? err.message : String(err));
       }
     }
-    const makeEnv = (s: number): SampleEnv => {
-      const human: HumanChannel = answers ? loadAnswersFile(answers) : noHuman;
+    // A case's own answers and fixtures win over the files' (per human, per agent).
+    const makeEnv = (s: number, script: CaseScript): SampleEnv => {
+      const mine = answers || script.answers ? { ...answers, ...script.answers } : undefined;
+      const human: HumanChannel = mine ? answersHuman(mine) : noHuman;
       if (shared) return { provider: shared, clock: realClock, human };
       const clock = new VirtualClock();
-      return { provider: createProvider('simulated', { seed: s, clock, fixtures }), clock, human };
+      const fx = script.fixtures ? parseFixtures({ agents: { ...fixtures?.agents, ...script.fixtures.agents } }) : fixtures;
+      return { provider: createProvider('simulated', { seed: s, clock, fixtures: fx }), clock, human };
     };
 
     const dotDir = path.join(root, '.agentgraph');
@@ -178,19 +230,22 @@ export const evalCommand: Command = {
           seed,
           makeEnv,
           concurrency,
+          caseIds,
           cache,
           noCache: values['no-cache'] === true,
           runsDir: path.join(dotDir, 'runs'),
           signal: controller.signal,
-          onSample: (s, done, total) => {
+          onSample: (s, done, total, variant) => {
+            const what = variant ? `${label} variant ${variant}` : label;
             if (tty) {
               const width = 24;
               const fill = Math.round((done / total) * width);
-              ctx.stderr.write(`\r\x1b[2Keval ${label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total}`);
+              ctx.stderr.write(`\r\x1b[2Keval ${what} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${done}/${total}`);
             } else {
+              // Off a terminal (CI logs, pipes) one line per finished set of samples, no redrawing.
+              if (done === 1) failedSoFar = 0;
               if (!s.passed) failedSoFar++;
-              const step = Math.max(1, Math.ceil(total / 4));
-              if (done === total || done % step === 0) ctx.stderr.write(`  ${done}/${total} samples run, ${failedSoFar} failed\n`);
+              if (done === total) ctx.stderr.write(`  ${variant ? `variant ${variant}: ` : ''}${done}/${total} samples run, ${failedSoFar} failed\n`);
             }
           },
         });
@@ -215,8 +270,8 @@ export const evalCommand: Command = {
       const dir = path.resolve(ctx.cwd, values.out);
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileSync(path.join(dir, 'report.md'), toMarkdown(results, dir));
-        writeFileSync(path.join(dir, 'report.html'), toHtml(results, dir));
+        writeFileSync(path.join(dir, 'report.md'), toMarkdown(results, dir, ctx.cwd));
+        writeFileSync(path.join(dir, 'report.html'), toHtml(results, ctx.cwd));
         writeFileSync(path.join(dir, 'results.json'), toJson(all));
         writeFileSync(path.join(dir, 'junit.xml'), toJUnit(results));
         ctx.stderr.write(`reports written to ${path.relative(ctx.cwd, dir) || '.'}/ (report.md, report.html, results.json, junit.xml)\n`);

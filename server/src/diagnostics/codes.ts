@@ -82,6 +82,8 @@ export const CODES = {
   AG7001: { severity: 'error', title: 'Dataset not found' },
   AG7002: { severity: 'error', title: 'Eval has no cases' },
   AG7003: { severity: 'error', title: 'Eval has no assertions' },
+  AG7004: { severity: 'error', title: 'Judge assertion without a judge model' },
+  AG7005: { severity: 'error', title: 'Invalid eval variant' },
 
   // 9xxx: the tool itself
   AG9001: { severity: 'error', title: 'Internal error' },

@@ -89,7 +89,12 @@ export function csvCases(text: string): Case[] {
 }
 
 export function jsonlCases(text: string): Case[] {
-  const out: Case[] = [];
+  return jsonlRows(text).map((r) => r.row);
+}
+
+/** JSONL rows with their 1-based line numbers. */
+export function jsonlRows(text: string): { row: Case; line: number }[] {
+  const out: { row: Case; line: number }[] = [];
   text.split(/\r?\n/).forEach((line, n) => {
     if (!line.trim()) return;
     let v: unknown;
@@ -99,7 +104,7 @@ export function jsonlCases(text: string): Case[] {
       throw new DatasetError(`line ${n + 1}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
     }
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new DatasetError(`line ${n + 1}: a case must be a JSON object`);
-    out.push(v as Case);
+    out.push({ row: v as Case, line: n + 1 });
   });
   return out;
 }
@@ -112,7 +117,57 @@ export function insideRoot(file: string, root: string): boolean {
 
 /** The cases of an eval: inline ones first, then the dataset's. Throws DatasetError. */
 export function loadCases(ev: EvalIR, root: string): Case[] {
-  const cases: Case[] = [...(ev.cases ?? [])];
+  return loadCaseEntries(ev, root).map((c) => c.input);
+}
+
+/** A case with the names a user can select it by and where it is written. */
+export interface CaseEntry {
+  input: Case;
+  /** 1-based position in inline-then-dataset order. */
+  number: number;
+  /** The row's `id` field when it has a string or number one, else its number: what `--case` matches. */
+  id: string;
+  /** The dataset file (line of the row; for CSV the line its record starts on) or the spec (inline). */
+  source: { file: string; line: number; kind: 'inline' | 'dataset' };
+}
+
+/** CSV records with the 1-based line each starts on (quoted fields may span lines). */
+function csvLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let quoted = false;
+  let atStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (atStart && c !== '\n' && c !== '\r') {
+      lines.push(line);
+      atStart = false;
+    }
+    if (c === '"') quoted = !quoted;
+    else if (c === '\n') {
+      line++;
+      if (!quoted) atStart = true;
+    }
+  }
+  return lines.slice(1);
+}
+
+function caseId(input: Case, number: number): string {
+  const id = input.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : String(number);
+}
+
+/** Like loadCases, with each case's id and source location. Throws DatasetError. */
+export function loadCaseEntries(ev: EvalIR, root: string): CaseEntry[] {
+  const out: CaseEntry[] = [];
+  const push = (input: Case, source: CaseEntry['source']) => {
+    const number = out.length + 1;
+    out.push({ input, number, id: caseId(input, number), source });
+  };
+  (ev.cases ?? []).forEach((c, i) => {
+    const r = ev.caseRanges?.[i];
+    push(c, { file: r?.file ?? ev.range.file, line: (r ?? ev.range).start.line + 1, kind: 'inline' });
+  });
   if (ev.dataset) {
     if (!insideRoot(ev.dataset, root)) throw new DatasetError(`the dataset ${ev.dataset} is outside the workspace root ${root}`);
     let text: string;
@@ -121,11 +176,26 @@ export function loadCases(ev: EvalIR, root: string): Case[] {
     } catch (err) {
       throw new DatasetError(`cannot read the dataset ${ev.dataset}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    const file = ev.dataset;
     try {
-      cases.push(...(ev.dataset.toLowerCase().endsWith('.csv') ? csvCases(text) : jsonlCases(text)));
+      if (file.toLowerCase().endsWith('.csv')) {
+        const lines = csvLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+        csvCases(text).forEach((c, i) => push(c, { file, line: lines[i] ?? i + 2, kind: 'dataset' }));
+      } else for (const r of jsonlRows(text)) push(r.row, { file, line: r.line, kind: 'dataset' });
     } catch (err) {
-      throw new DatasetError(`${ev.dataset}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new DatasetError(`${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  return cases;
+  return out;
+}
+
+/**
+ * Picks the cases `--case` names by their ids (the row's `id`, else its 1-based number). Returns
+ * the selectors that matched nothing, so the caller can say which one is wrong.
+ */
+export function selectCases(entries: readonly CaseEntry[], selectors: readonly string[]): { picked: CaseEntry[]; unknown: string[] } {
+  const wanted = new Set(selectors);
+  const picked = entries.filter((e) => wanted.has(e.id));
+  const found = new Set(picked.map((e) => e.id));
+  return { picked, unknown: selectors.filter((s) => !found.has(s)) };
 }

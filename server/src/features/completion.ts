@@ -685,6 +685,8 @@ class Completer {
     }
     for (const [name, f] of Object.entries(BUILTIN_FUNCTIONS)) {
       if (ref.kind === 'template' && (name === 'inputs' || name === 'visited')) continue;
+      // These two exist only in eval assertions.
+      if (ref.kind !== 'eval' && (name === 'is_type' || name === 'judge')) continue;
       this.add({
         label: name,
         kind: 'function',

@@ -76,6 +76,31 @@ export const BUILTIN_FUNCTIONS: Record<string, { params: { name: string; type: s
   lower: { params: [{ name: 'text', type: 'string', doc: 'The text.' }], result: 'string', doc: 'The text in lower case.' },
   upper: { params: [{ name: 'text', type: 'string', doc: 'The text.' }], result: 'string', doc: 'The text in upper case.' },
   abs: { params: [{ name: 'value', type: 'number', doc: 'A number.' }], result: 'number', doc: 'The absolute value.' },
+  equals: {
+    params: [
+      { name: 'actual', type: 'any', doc: 'The value to test.' },
+      { name: 'expected', type: 'any', doc: 'The value it should equal.' },
+    ],
+    result: 'boolean',
+    doc: 'Deep equality: lists and objects are equal when their items and fields are.',
+  },
+  is_type: {
+    params: [
+      { name: 'value', type: 'any', doc: 'The value to test.' },
+      { name: 'Type', type: 'type', doc: 'A declared type.' },
+    ],
+    result: 'boolean',
+    doc: 'Eval assertions only: whether the value matches the JSON Schema of a declared type.',
+  },
+  judge: {
+    params: [
+      { name: 'text', type: 'string | object', doc: 'What to grade.' },
+      { name: 'rubric', type: 'string', doc: 'What a good answer does, as a string literal.' },
+      { name: 'min_score', type: 'number', doc: 'The score (0 to 1) needed to pass; 0.7 when omitted.' },
+    ],
+    result: 'boolean',
+    doc: "Eval assertions only: the eval's `judge:` model grades the value against the rubric (score 0 to 1, with reasoning).",
+  },
 };
 
 export const BACKOFF_DOCS: Record<string, string> = {

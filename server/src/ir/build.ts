@@ -8,7 +8,7 @@ import type { AgentInfo, CallableInfo, HumanInfo, ModelInfo, ToolInfo } from '..
 import type { Sym } from '../semantics/program.ts';
 import { toJsonSchema } from '../semantics/types.ts';
 import { LineIndex } from '../util/line-index.ts';
-import { IR_VERSION, type ExprIR, type GraphIR, type IR, type SourceRange } from './schema.ts';
+import { IR_VERSION, type EvalIR, type ExprIR, type GraphIR, type IR, type SourceRange } from './schema.ts';
 
 export function exprToIR(e: Expr): ExprIR {
   switch (e.kind) {
@@ -44,6 +44,30 @@ export function exprToIR(e: Expr): ExprIR {
 }
 
 /** Evaluates a constant expression (literals, lists, objects) to plain JSON, for inline eval cases. */
+/** `variants: { name: { agent: { model: m, retry: 0, … } } }` as IR (the checker validated it). */
+function variantsIR(v: Expr | undefined): EvalIR['variants'] {
+  if (v?.kind !== 'ObjectLit') return undefined;
+  return v.entries.map((variant) => ({
+    name: variant.key.text,
+    overrides:
+      variant.value.kind !== 'ObjectLit'
+        ? []
+        : variant.value.entries.map((o) => {
+            const out: NonNullable<EvalIR['variants']>[number]['overrides'][number] = { agent: o.key.text };
+            const entries = o.value.kind === 'ObjectLit' ? o.value.entries : [];
+            for (const p of entries) {
+              const x = p.value;
+              if (p.key.text === 'model' && x.kind === 'Ident') out.model = x.name;
+              else if (p.key.text === 'retry' && x.kind === 'NumberLit') out.retry = x.value;
+              else if (p.key.text === 'max_tokens' && x.kind === 'NumberLit') out.maxTokens = x.value;
+              else if (p.key.text === 'temperature' && x.kind === 'NumberLit') out.temperature = x.value;
+              else if ((p.key.text === 'prompt' || p.key.text === 'system') && x.kind === 'StringLit') out[p.key.text] = x.value;
+            }
+            return out;
+          }),
+  }));
+}
+
 export function constValue(e: Expr): unknown {
   switch (e.kind) {
     case 'StringLit':
@@ -233,11 +257,19 @@ export function buildIR(a: Analysis): IR {
       graph: ev.graph.name,
       dataset: ev.datasetPath,
       cases: cases?.kind === 'ListLit' ? (cases.items.map(constValue).filter((x) => x && typeof x === 'object') as Record<string, unknown>[]) : undefined,
+      caseRanges:
+        cases?.kind === 'ListLit'
+          ? cases.items.filter((x) => {
+              const v = constValue(x);
+              return v && typeof v === 'object';
+            }).map((x) => range(ev.sym.file, x))
+          : undefined,
       repeat: num('repeat') ?? 1,
       passRate: num('pass_rate') ?? 1,
       concurrency: num('concurrency'),
       maxCostUsd: maxCost?.kind === 'MoneyLit' ? maxCost.usd : undefined,
       judge: judge?.kind === 'Ident' ? judge.name : undefined,
+      variants: variantsIR(prop('variants')),
       asserts: d.asserts.map((as) => ({ expr: exprToIR(as.expr), src: srcOf(ev.sym.file, as.expr), range: range(ev.sym.file, as) })),
       range: symRange(ev.sym),
     });

@@ -203,11 +203,32 @@ export const EvalIRSchema = z.object({
   graph: z.string(),
   dataset: z.string().optional(),
   cases: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** Where each inline case is written in the spec (parallel to `cases`), for reports. */
+  caseRanges: z.array(SourceRangeSchema).optional(),
   repeat: z.number().int().positive(),
   passRate: z.number().min(0).max(1),
   concurrency: z.number().int().positive().optional(),
   maxCostUsd: z.number().optional(),
   judge: z.string().optional(),
+  /** Alternative configurations the eval also runs and compares (`variants:`). */
+  variants: z
+    .array(
+      z.object({
+        name: z.string(),
+        overrides: z.array(
+          z.object({
+            agent: z.string(),
+            model: z.string().optional(),
+            retry: z.number().int().nonnegative().optional(),
+            prompt: z.string().optional(),
+            system: z.string().optional(),
+            temperature: z.number().optional(),
+            maxTokens: z.number().int().positive().optional(),
+          }),
+        ),
+      }),
+    )
+    .optional(),
   asserts: z.array(z.object({ expr: ExprIRSchema, src: z.string(), range: SourceRangeSchema })),
   range: SourceRangeSchema,
 });

@@ -39,7 +39,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 /** Names the language defines: built-in functions and the names an eval's assertions see. */
 export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
-  'inputs', 'len', 'contains', 'matches', 'visited', 'approx', 'lower', 'upper', 'abs', 'file', 'case', 'output', 'run',
+  'inputs', 'len', 'contains', 'matches', 'visited', 'approx', 'lower', 'upper', 'abs', 'equals', 'is_type', 'judge', 'file', 'case', 'output', 'run',
 ]);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -214,6 +214,10 @@ function callBuiltin(fn: string, args: ExprIR[], scope: Scope): unknown {
     }
     case 'approx':
       return Math.abs(toNumber(argOf(args, 0, scope)) - toNumber(argOf(args, 1, scope))) <= toNumber(argOf(args, 2, scope));
+    case 'equals':
+      return deepEqual(argOf(args, 0, scope), argOf(args, 1, scope));
+    case 'abs':
+      return Math.abs(toNumber(argOf(args, 0, scope)));
     case 'lower':
       return stringify(argOf(args, 0, scope)).toLowerCase();
     case 'upper':

@@ -2,16 +2,16 @@
 // (declared, or inferred from the dataset or inline cases), and every assertion's type.
 
 import * as path from 'node:path';
-import type { EvalDecl, Expr } from '../syntax/ast.ts';
+import type { Call, EvalDecl, Expr } from '../syntax/ast.ts';
 import type { Ctx } from './context.ts';
 import { refToSym } from './context.ts';
 import type { Declarations } from './declarations.ts';
-import { ExprChecker, tableScope, type Binding } from './expr-checker.ts';
+import { ExprChecker, tableScope, type Binding, type ExtraFunctions } from './expr-checker.ts';
 import type { GraphModel } from './graph-model.ts';
 import type { Sym } from './program.ts';
 import { PROPERTY_SPECS } from './property-specs.ts';
 import { didYouMean } from './report.ts';
-import { T, assignable, displayShort, widen, type FieldTy, type Ty } from './types.ts';
+import { T, assignable, display, displayShort, isLoose, isStringy, isNumeric, widen, type FieldTy, type Ty } from './types.ts';
 
 export const RUN_TYPE: Ty = {
   k: 'object',
@@ -216,6 +216,13 @@ export function checkEval(ctx: Ctx, decls: Declarations, sym: Sym, graphModel: (
     }
   }
 
+  // The judge model and the variants.
+  const judge = props.get('judge');
+  let judgeOk = false;
+  if (judge) judgeOk = checkModelName(ctx, judge.value, "'judge'");
+  const variants = props.get('variants');
+  if (variants) checkVariants(ctx, variants.value, g);
+
   // Assertions.
   const bindings = new Map<string, Binding>();
   if (g) {
@@ -228,8 +235,139 @@ export function checkEval(ctx: Ctx, decls: Declarations, sym: Sym, graphModel: (
   }
   bindings.set('case', { ty: model.caseType });
   bindings.set('run', { ty: RUN_TYPE });
-  const checker = new ExprChecker(ctx, tableScope(bindings));
+  const checker = new ExprChecker(ctx, tableScope(bindings), assertionFunctions(ctx, judge ? judgeOk : false, sym.name));
   if (d.asserts.length === 0) ctx.report('AG7003', d.name, `Eval '${sym.name}' asserts nothing, so every case would pass. Add \`assert …\` lines, e.g. \`assert run.cost < $0.05\`.`);
   for (const a of d.asserts) checker.condition(a.expr, 'An assertion');
   return model;
+}
+
+/** `judge:` and a variant's `model:` name a declared model. */
+function checkModelName(ctx: Ctx, v: Expr, what: string): boolean {
+  if (v.kind === 'ErrorExpr') return false; // The parser reported it.
+  if (v.kind !== 'Ident') {
+    ctx.report('AG2010', v, `${what} takes the name of a model.`);
+    return false;
+  }
+  const target = ctx.symbols.get(v.name);
+  if (!target) {
+    const dym = didYouMean(v.name, [...ctx.symbols.values()].filter((s) => s.kind === 'model').map((s) => s.name));
+    ctx.report('AG2001', v, `Unknown model '${v.name}'.${dym.text}`, { data: { suggestion: dym.suggestion } });
+    return false;
+  }
+  ctx.refs.push(refToSym(v.start, v.end, target));
+  if (target.kind !== 'model') {
+    ctx.report('AG2009', v, `${what} takes a model, but '${target.name}' is ${target.kind === 'agent' ? 'an' : 'a'} ${target.kind}.`);
+    return false;
+  }
+  return true;
+}
+
+/** What a variant may override on an agent, and how each value is checked. */
+export const VARIANT_KEYS = ['model', 'retry', 'prompt', 'system', 'temperature', 'max_tokens'] as const;
+
+/**
+ * `variants: { name: { agent: { model: m, retry: 0, prompt: "…" }, … }, … }`: each variant names
+ * agents of the graph under test and overrides some of their settings. `baseline: {}` is the spec
+ * as written.
+ */
+function checkVariants(ctx: Ctx, v: Expr, g: GraphModel | undefined): void {
+  if (v.kind !== 'ObjectLit') {
+    ctx.report('AG7005', v, "'variants' takes an object of named variants: { baseline: {}, cheap: { classify: { model: fast } } }.");
+    return;
+  }
+  const agentsInGraph = new Set(g ? [...g.nodes.values()].filter((n) => n.info.sym.kind === 'agent').map((n) => n.info.sym.name) : []);
+  const seen = new Set<string>();
+  for (const variant of v.entries) {
+    if (seen.has(variant.key.text)) ctx.report('AG2011', variant.key, `Variant '${variant.key.text}' is defined twice; rename one of them.`);
+    seen.add(variant.key.text);
+    if (variant.value.kind !== 'ObjectLit') {
+      ctx.report('AG7005', variant.value, `Variant '${variant.key.text}' takes an object of agent overrides, e.g. { classify: { model: fast } } (or {} for the spec as written).`);
+      continue;
+    }
+    for (const o of variant.value.entries) checkAgentOverride(ctx, o.key, o.value, agentsInGraph, g !== undefined);
+  }
+}
+
+function checkAgentOverride(ctx: Ctx, key: { text: string; start: number; end: number }, value: Expr, agentsInGraph: Set<string>, haveGraph: boolean): void {
+  const target = ctx.symbols.get(key.text);
+  if (!target) {
+    const dym = didYouMean(key.text, [...agentsInGraph]);
+    ctx.report('AG2001', key, `Unknown agent '${key.text}'.${dym.text}`, { data: { suggestion: dym.suggestion } });
+  } else {
+    ctx.refs.push(refToSym(key.start, key.end, target));
+    if (target.kind !== 'agent') ctx.report('AG2009', key, `A variant overrides agents, but '${target.name}' is a ${target.kind}.`);
+    else if (haveGraph && !agentsInGraph.has(key.text)) ctx.report('AG7005', key, `Agent '${key.text}' is not a node of the graph under test, so overriding it changes nothing.`);
+  }
+  if (value.kind !== 'ObjectLit') {
+    ctx.report('AG7005', value, `Override ${key.text}'s settings with an object, e.g. { model: fast, retry: 0 }.`);
+    return;
+  }
+  for (const p of value.entries) {
+    const k = p.key.text;
+    const v = p.value;
+    if (v.kind === 'ErrorExpr' && k !== 'model') continue;
+    switch (k) {
+      case 'model':
+        checkModelName(ctx, v, "A variant's 'model'");
+        break;
+      case 'retry':
+      case 'max_tokens':
+        if (v.kind !== 'NumberLit' || !Number.isInteger(v.value) || v.value < (k === 'retry' ? 0 : 1)) ctx.report('AG7005', v, `'${k}' takes a whole number${k === 'retry' ? ' of retries (0 for none)' : ' of at least 1'}.`);
+        break;
+      case 'temperature':
+        if (v.kind !== 'NumberLit' || v.value < 0 || v.value > 2) ctx.report('AG7005', v, "'temperature' takes a number from 0 to 2.");
+        break;
+      case 'prompt':
+      case 'system':
+        if (v.kind !== 'StringLit') ctx.report('AG7005', v, `'${k}' takes a prompt in double quotes.`);
+        break;
+      default: {
+        const dym = didYouMean(k, [...VARIANT_KEYS]);
+        ctx.report('AG7005', p.key, `A variant cannot override '${k}'.${dym.text || ` It can override ${VARIANT_KEYS.join(', ')}.`}`, { data: { suggestion: dym.suggestion } });
+      }
+    }
+  }
+}
+
+/** `judge(text, "rubric"[, min_score])` and `is_type(value, Type)`: functions only assertions have. */
+function assertionFunctions(ctx: Ctx, hasJudge: boolean, evalName: string): ExtraFunctions {
+  return {
+    names: ['judge', 'is_type'],
+    check(e: Call, check: (x: Expr) => Ty): Ty | undefined {
+      const args = e.args;
+      if (e.callee.text === 'judge') {
+        if (args.length < 2 || args.length > 3) {
+          ctx.report('AG3008', e, 'judge() takes 2 or 3 arguments: judge(text, "rubric", min_score).');
+          for (const a of args) check(a.value);
+          return T.boolean;
+        }
+        const t = check(args[0]!.value);
+        if (!isLoose(t) && !isStringy(t) && t.k !== 'object' && t.k !== 'list' && !(t.k === 'optional' && isStringy(t.inner))) ctx.report('AG3008', args[0]!, `judge() grades text (or a structured value), not ${display(t)}.`);
+        const rubric = args[1]!.value;
+        if (rubric.kind !== 'StringLit' || !rubric.value.trim()) ctx.report('AG3008', rubric, 'The rubric of judge() must be a non-empty string literal: what a good answer does.');
+        else check(rubric);
+        const min = args[2]?.value;
+        if (min) {
+          const mt = check(min);
+          if (min.kind !== 'NumberLit' || min.value < 0 || min.value > 1) ctx.report('AG3008', min, `The minimum score of judge() is a number from 0 to 1${isNumeric(mt) ? '' : `, not ${display(mt)}`}.`);
+        }
+        if (!hasJudge) ctx.report('AG7004', e.callee, `This assertion asks a judge model, but eval '${evalName}' declares none (or an invalid one). Add \`judge: some_model\` to the eval.`);
+        return T.boolean;
+      }
+      // is_type(value, Type): the value matches the JSON Schema of a declared type.
+      if (args.length !== 2) {
+        ctx.report('AG3008', e, 'is_type() takes 2 arguments: is_type(value, TypeName).');
+        for (const a of args) check(a.value);
+        return T.boolean;
+      }
+      check(args[0]!.value);
+      const tn = args[1]!.value;
+      const target = tn.kind === 'Ident' ? ctx.symbols.get(tn.name) : undefined;
+      if (tn.kind !== 'Ident' || !target || target.kind !== 'type') {
+        const dym = tn.kind === 'Ident' ? didYouMean(tn.name, [...ctx.symbols.values()].filter((s) => s.kind === 'type').map((s) => s.name)) : { text: '', suggestion: undefined };
+        ctx.report('AG3008', tn, `is_type() checks against a declared type; ${tn.kind === 'Ident' ? `'${tn.name}' is not one.` : 'write its name.'}${dym.text}`, { data: { suggestion: dym.suggestion } });
+      } else ctx.refs.push(refToSym(tn.start, tn.end, target));
+      return T.boolean;
+    },
+  };
 }

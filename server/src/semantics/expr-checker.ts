@@ -39,12 +39,22 @@ export interface Scope {
 /** Describes what is being typed, for messages ("in this condition", "in this template"). */
 export type ExprContext = 'condition' | 'argument' | 'result' | 'template' | 'assertion' | 'value';
 
-const BUILTINS = ['inputs', 'len', 'contains', 'matches', 'visited', 'approx', 'lower', 'upper', 'abs'];
+const BUILTINS = ['inputs', 'len', 'contains', 'matches', 'visited', 'approx', 'lower', 'upper', 'abs', 'equals'];
+
+/**
+ * Extra functions a context adds (eval assertions add `judge` and `is_type`): returns the call's
+ * type after checking it, or undefined when `name` is not one of them.
+ */
+export interface ExtraFunctions {
+  names: readonly string[];
+  check(e: Call, check: (x: Expr) => Ty): Ty | undefined;
+}
 
 export class ExprChecker {
   constructor(
     private readonly ctx: Ctx,
     private readonly scope: Scope,
+    private readonly extra?: ExtraFunctions,
   ) {}
 
   check(e: Expr): Ty {
@@ -322,14 +332,25 @@ export class ExprChecker {
         if (!isLoose(t) && !isNumeric(t)) this.ctx.report('AG3008', args[0]!, `abs() takes a number, not ${display(t)}.`);
         return widen(t);
       }
+      case 'equals': {
+        if (!arity(2, 'equals(actual, expected)')) return T.boolean;
+        const l = argT(0);
+        const r = argT(1);
+        if (isLoose(l) || isLoose(r) || l.k === 'null' || r.k === 'null') return T.boolean;
+        const [a, b] = [widen(stripOptional(l)), widen(stripOptional(r))];
+        if (!assignable(a, b) && !assignable(b, a) && !(isNumeric(a) && isNumeric(b))) this.ctx.report('AG3008', e, `equals() compares values of the same type; ${display(l)} and ${display(r)} can never be equal.`);
+        return T.boolean;
+      }
       default: {
+        const extra = this.extra?.names.includes(name) ? this.extra.check(e, (x) => this.check(x)) : undefined;
+        if (extra) return extra;
         for (const a of args) this.check(a.value);
         const sym = this.ctx.symbols.get(name);
-        const dym = didYouMean(name, BUILTINS);
+        const dym = didYouMean(name, [...BUILTINS, ...(this.extra?.names ?? [])]);
         const hint = sym && (sym.kind === 'agent' || sym.kind === 'tool' || sym.kind === 'human' || sym.kind === 'graph')
           ? ` Nodes are called on edges (\`x -> ${name}(…)\`), not inside expressions.`
           : name === 'file' ? ' file("…") is only allowed as a prompt.' : '';
-        this.ctx.report('AG3008', e.callee, `Unknown function '${name}'.${hint}${dym.text} Built-in functions: ${BUILTINS.join(', ')}.`);
+        this.ctx.report('AG3008', e.callee, `Unknown function '${name}'.${hint}${dym.text} Built-in functions: ${[...BUILTINS, ...(this.extra?.names ?? [])].join(', ')}.`);
         return T.error;
       }
     }

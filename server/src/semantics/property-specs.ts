@@ -110,6 +110,8 @@ export const PROPERTY_SPECS: Record<BlockKind, Record<string, PropertySpec>> = {
     pass_rate: { kind: 'number', min: 0, max: 1, doc: 'Minimum share of passing runs for the eval to pass.' },
     concurrency: { kind: 'integer', min: 1, doc: 'Cases running at once.' },
     max_cost: { kind: 'money', doc: 'Budget for the whole eval.' },
+    judge: { kind: 'model', doc: 'The model that grades `judge(text, "rubric")` assertions; its cost counts towards `max_cost`.' },
+    variants: { kind: 'object', doc: 'Alternative configurations to compare: `{ name: { agent: { model: m, retry: 0, prompt: "…" } } }`.' },
   },
   supervise: {
     max_restarts: { kind: 'integer', min: 0, doc: 'Restarts allowed within the period before escalating.' },

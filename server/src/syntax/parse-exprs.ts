@@ -463,7 +463,9 @@ export class ExprParser extends ParserBase implements TemplateHost {
             asserts.push(this.parseAssert());
             continue;
           }
-          if (this.isDeclStart(0)) {
+          // An `assert` line inside an object literal means its '}' is missing (say, in an eval's
+          // `variants: { … }`): close it here so the eval keeps its assertions.
+          if (this.isDeclStart(0) || (ownerKind === '' && this.kw() === Kw.Assert)) {
             this.errorMissing('AG1004', `Expected '}' to close ${blockOwner(ownerKind, owner)}.`);
             return this.popItems<Property>(mark);
           }
