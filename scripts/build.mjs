@@ -11,6 +11,12 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'dist/client.js', platform: 'node', external: ['vscode'] },
   // The language client library, loaded by dist/client.js right after activation (keeps activation fast).
   { in: 'client/src/language-client.ts', out: 'dist/client-lsp.js', platform: 'node', external: ['vscode'] },
+  // The debug adapter: its own process speaking DAP on stdio, so debugged runs stay out of the extension host.
+  { in: 'server/src/debug/main.ts', out: 'dist/debug-adapter.js', platform: 'node' },
+  // The run host: a child process per editor run (server/src/runhost/main.ts), away from the extension host.
+  { in: 'server/src/runhost/main.ts', out: 'dist/run-host.js', platform: 'node' },
+  // TypeScript tool loader hooks (pure JS, sucrase inside) that the CLI, run host and debug adapter register.
+  { in: 'server/src/tsloader/hooks.ts', out: 'dist/ts-hooks.mjs', platform: 'node', format: 'esm' },
 ];
 // `--webview-only [--webview-out=DIR]` builds just the diagram webview (the browser tests and the
 // diagram benchmark bundle it into a temporary folder that way).
@@ -23,7 +29,7 @@ for (const e of webviewOnly ? [] : entries) {
     outfile: e.out,
     bundle: true,
     platform: e.platform,
-    format: 'cjs',
+    format: e.format ?? 'cjs',
     target: 'node20',
     sourcemap: !production,
     minify: production,
@@ -125,4 +131,18 @@ if (existsSync('webview/src/main.ts')) {
     minify: production,
     logLevel: 'warning',
   });
+}
+
+// The form webview (webview/src/forms/main.ts): run inputs and human answers as forms generated
+// from JSON Schema, with the VS Code elements bundled in; dist/forms.js and dist/forms.css.
+if (!webviewOnly && existsSync('webview/src/forms/main.ts')) {
+  await build({ entryPoints: ['webview/src/forms/main.ts'], outfile: 'dist/forms.js', bundle: true, platform: 'browser', format: 'iife', target: ['chrome120'], sourcemap: !production, minify: production, legalComments: 'none', logLevel: 'warning' });
+  await build({ entryPoints: ['webview/src/forms/styles.css'], outfile: 'dist/forms.css', bundle: true, minify: production, logLevel: 'warning' });
+}
+
+// The trace viewer webview (webview/src/trace/main.ts): trace files, live runs and Compare Runs;
+// dist/trace.js and dist/trace.css. Built with --webview-only too, into --webview-out.
+if (existsSync('webview/src/trace/main.ts')) {
+  await build({ entryPoints: ['webview/src/trace/main.ts'], outfile: `${webviewOut}/trace.js`, bundle: true, platform: 'browser', format: 'iife', target: ['chrome120'], sourcemap: !production, minify: production, legalComments: 'none', logLevel: 'warning' });
+  await build({ entryPoints: ['webview/src/trace/styles.css'], outfile: `${webviewOut}/trace.css`, bundle: true, minify: production, logLevel: 'warning' });
 }

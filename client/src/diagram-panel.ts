@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { DIAGRAM_METHOD, type DiagramParams, type DiagramResult } from '../../server/src/lsp/custom/protocol.ts';
-import type { FromWebview, SourceRef, ToWebview, WebviewState } from '../../webview/src/protocol.ts';
+import type { FromWebview, RunSnapshot, SourceRef, ToWebview, WebviewState } from '../../webview/src/protocol.ts';
 import { diagramSettings, isAgentGraphDocument } from './config.ts';
 import type { Requester } from './status-bar.ts';
 import { nodeAt } from './node-at.ts';
@@ -29,6 +29,12 @@ export function themeKindName(kind: vscode.ColorThemeKind): ThemeKindName {
     default:
       return 'dark';
   }
+}
+
+/** A button of the run header was pressed (see client/src/run/last-run-feed.ts). */
+export interface RunActionRequest {
+  action: 'cancel' | 'openTrace' | 'clear';
+  session: string;
 }
 
 interface PendingSvg {
@@ -58,6 +64,11 @@ export class DiagramPanel implements vscode.WebviewPanelSerializer<WebviewState>
   private renderWaiters: (() => void)[] = [];
   /** Milliseconds the webview reported for its last render (for benchmarks and the log). */
   lastRenderMs: number | undefined;
+  /** The run shown over the diagram; kept here so a reloaded or reopened view shows it again. */
+  private run: RunSnapshot | undefined;
+  private readonly runActions = new vscode.EventEmitter<RunActionRequest>();
+  /** Cancel, Open Trace or Clear was pressed in the run header. */
+  readonly onDidRunAction = this.runActions.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -97,6 +108,17 @@ export class DiagramPanel implements vscode.WebviewPanelSerializer<WebviewState>
 
   get documentUri(): vscode.Uri | undefined {
     return this.docUri;
+  }
+
+  /** The graph shown (or about to be), when known. */
+  get graphName(): string | undefined {
+    return this.graph ?? this.last?.graph;
+  }
+
+  /** Shows a run over the diagram (the webview draws it when it is a run of the graph on screen); undefined clears it. */
+  setRun(run: RunSnapshot | undefined): void {
+    this.run = run;
+    if (this.webviewReady) this.post({ type: 'run', run });
   }
 
   /** Opens (or reveals) the panel beside the editor, showing `uri` (and `graph`, when given). */
@@ -281,6 +303,7 @@ export class DiagramPanel implements vscode.WebviewPanelSerializer<WebviewState>
       case 'ready':
         this.webviewReady = true;
         this.post({ type: 'theme', kind: themeKindName(vscode.window.activeColorTheme.kind) });
+        if (this.run) this.post({ type: 'run', run: this.run });
         if (this.last) this.postDiagram(true);
         else void this.update();
         return;
@@ -314,6 +337,12 @@ export class DiagramPanel implements vscode.WebviewPanelSerializer<WebviewState>
         return;
       case 'log':
         this.log(`[webview] ${m.message}`);
+        return;
+      case 'runAction':
+        if ((m.action === 'cancel' || m.action === 'openTrace' || m.action === 'clear') && typeof m.session === 'string') {
+          if (m.action === 'clear' && this.run?.session === m.session) this.run = undefined;
+          this.runActions.fire({ action: m.action, session: m.session });
+        }
         return;
     }
   }
@@ -375,6 +404,7 @@ export class DiagramPanel implements vscode.WebviewPanelSerializer<WebviewState>
       errors: r.errors,
       nodeCount: r.nodeCount,
     };
+    if (r.edges) msg.edges = r.edges;
     const key = JSON.stringify(msg);
     if (!force && key === this.lastPosted) return;
     this.lastPosted = key;
@@ -388,6 +418,7 @@ export class DiagramPanel implements vscode.WebviewPanelSerializer<WebviewState>
 
   dispose(): void {
     this.panel?.dispose();
+    this.runActions.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -13,9 +13,14 @@ import { exportDiagram, exportToolSchemas } from './exports.ts';
 import type * as Lsp from './language-client.ts';
 import { StatusBar } from './status-bar.ts';
 import { RunBus } from './run/bus.ts';
+import { registerTraceViewer } from './trace/register.ts';
+import { registerTestExplorer } from './testing/controller.ts';
+import { registerLastRun } from './run/last-run-feed.ts';
+import { registerDebugger } from './debug/register.ts';
+import { registerRunCommands } from './run/run-command.ts';
 
 /** Commands this extension implements that the server's code lenses may invoke. */
-const LENS_COMMANDS = ['agentgraph.showDiagram'];
+const LENS_COMMANDS = ['agentgraph.showDiagram', 'agentgraph.runEval', 'agentgraph.runGraph'];
 
 /** What `activate` returns: used by the desktop test suite and by other extensions. */
 export interface AgentGraphApi {
@@ -98,6 +103,11 @@ class Extension {
     context.subscriptions.push(this.runs);
     // Feature registrations: one line each, so features stay in their own files.
     // (run, debug, trace viewer, test explorer and last-run lenses register here.)
+    registerTraceViewer({ context, runs: this.runs, log: (m) => this.log(m) });
+    registerLastRun({ context, runs: this.runs, diagram: this.diagram, request, log: (m) => this.log(m) });
+    context.subscriptions.push(registerTestExplorer({ context, request, log: (m) => this.log(m) }));
+    registerDebugger({ context, runs: this.runs, log: (m) => this.log(m) });
+    registerRunCommands({ context, runs: this.runs, log: (m) => this.log(m) });
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('agentgraph.server')) void this.offerRestart();

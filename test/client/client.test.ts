@@ -3,7 +3,7 @@
 // Also checks the manifest's contributions point at files that exist.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { CrashPolicy } from '../../client/src/crash-policy.ts';
@@ -167,8 +167,14 @@ describe('extension manifest', () => {
     for (const [k, v] of Object.entries(pkg.contributes.configuration.properties)) assert.ok(v.description || v.markdownDescription, k);
   });
   test('every command the extension registers is contributed, and vice versa', () => {
-    const src = readFileSync(path.join(ROOT, 'client/src/extension.ts'), 'utf8');
-    const registered = new Set([...src.matchAll(/command\('(agentgraph\.[A-Za-z]+)'/g)].map((m) => m[1]));
+    // Features register their commands in their own files (client/src/run, trace, testing, …).
+    const files = readdirSync(path.join(ROOT, 'client/src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const src = files.map((f) => readFileSync(path.join(ROOT, 'client/src', f), 'utf8')).join('\n');
+    // A command is registered by its literal id or by a constant holding it.
+    const constants = new Map([...src.matchAll(/const ([A-Z][A-Z0-9_]*) = ['"](agentgraph\.[A-Za-z]+)['"]/g)].map((m) => [m[1]!, m[2]!]));
+    const registered = new Set(
+      [...src.matchAll(/(?:registerCommand|\bcommand)\(\s*(?:['"](agentgraph\.[A-Za-z]+)['"]|([A-Z][A-Z0-9_]*)\b)/g)].map((m) => m[1] ?? constants.get(m[2]!) ?? m[2]),
+    );
     assert.deepEqual([...registered].sort(), pkg.contributes.commands.map((c) => c.command).sort());
   });
 });

@@ -200,14 +200,14 @@ describe('agentgraph/exportToolSchemas', () => {
 });
 
 describe('registerCustomRequests', () => {
-  test('registers the three requests and answers an exception with null', async () => {
+  test('registers the requests and answers an exception with null', async () => {
     const handlers = new Map<string, (p: unknown, token: unknown) => Promise<unknown>>();
     const fake = {
       onRequest: (type: { method: string }, h: (p: unknown, token: unknown) => Promise<unknown>) => handlers.set(type.method, h),
     };
     const { ws, uri, logs } = memoryWorkspace({ 'main.agentgraph': SPEC });
     registerCustomRequests(fake as never, ws);
-    assert.deepEqual([...handlers.keys()].sort(), ['agentgraph/diagram', 'agentgraph/exportToolSchemas', 'agentgraph/status']);
+    assert.deepEqual([...handlers.keys()].sort(), ['agentgraph/diagram', 'agentgraph/evals', 'agentgraph/exportToolSchemas', 'agentgraph/status']);
     const token = { isCancellationRequested: false };
     const d = (await handlers.get(DIAGRAM_METHOD)!({ uri: uri('main.agentgraph') }, token)) as DiagramResult;
     assert.equal(d.graph, 'One');

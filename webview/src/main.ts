@@ -9,10 +9,12 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import type { DiagramNodeInfo, ToWebview, WebviewState } from './protocol.ts';
+import type { DiagramNodeInfo, RunSnapshot, ToWebview, WebviewState } from './protocol.ts';
 import { buildLegend } from './legend.ts';
 import { PanZoom, type View } from './panzoom.ts';
 import { decodeEntityPlaceholders, errorText, renderSvg, type LayoutName } from './render.ts';
+import { RunHeader } from './run-header.ts';
+import { applyRunOverlay, runTooltipLine } from './run-overlay.ts';
 import { themeFromBody, type ThemeKind } from './theme.ts';
 import { hostApi, type HostApi } from './vscode.ts';
 
@@ -73,6 +75,9 @@ class DiagramView {
   private readonly legend: HTMLElement;
   private readonly legendButton: HTMLElement;
   private readonly panzoom: PanZoom;
+  private readonly runHeader: RunHeader;
+  /** The run shown over the diagram (live, or the last one until cleared). */
+  private run: RunSnapshot | undefined;
 
   private theme: ThemeKind;
   private current: DiagramMessage | undefined;
@@ -119,7 +124,12 @@ class DiagramView {
     this.legend = el('aside', { class: 'ag-legend ag-overlay', 'aria-label': 'Legend', hidden: '' });
     this.viewport.append(this.canvas, this.empty, this.progress, this.legend);
     this.tooltip = el('div', { class: 'ag-tooltip', role: 'tooltip', hidden: '' });
-    root.append(toolbar, this.banner, this.errorBox, this.viewport, this.tooltip);
+    this.runHeader = new RunHeader((action, session) => {
+      this.host.postMessage({ type: 'runAction', action, session });
+      // Clearing needs no round trip: the plain diagram comes back at once.
+      if (action === 'clear') this.setRun(undefined);
+    });
+    root.append(toolbar, this.runHeader.element, this.banner, this.errorBox, this.viewport, this.tooltip);
 
     this.panzoom = new PanZoom(this.viewport, this.canvas, (v) => this.onViewChange(v), () => (this.legend.hidden ? 0 : this.legend.offsetHeight + 12));
     zoomIn.addEventListener('click', () => this.panzoom.zoomBy(ZOOM_STEP));
@@ -189,7 +199,25 @@ class DiagramView {
       case 'requestSvg':
         void this.exportSvg();
         return;
+      case 'run':
+        if (m.run === undefined || (typeof m.run === 'object' && m.run !== null && Array.isArray(m.run.nodes) && Array.isArray(m.run.edges))) this.setRun(m.run);
+        return;
     }
+  }
+
+  private setRun(run: RunSnapshot | undefined): void {
+    this.run = run;
+    this.runHeader.update(run);
+    this.applyRun();
+  }
+
+  /** Draws the run over the diagram when it is a run of the graph on screen; else removes it. */
+  private applyRun(): void {
+    const svg = this.canvas.querySelector('svg');
+    const msg = this.current;
+    if (!svg || !msg) return;
+    const run = this.run && this.run.specUri === msg.uri && this.run.graph === msg.graph ? this.run : undefined;
+    applyRunOverlay({ svg, groups: this.groups, infos: this.infos, edges: Array.isArray(msg.edges) ? msg.edges : [] }, run);
   }
 
   private setTheme(kind: ThemeKind): void {
@@ -234,6 +262,7 @@ class DiagramView {
       this.progress.hidden = true;
       this.updateChrome(msg);
       this.applyHighlight(false);
+      this.applyRun();
       this.host.postMessage({ type: 'rendered', graph: msg.graph, ms: performance.now() - received, nodeCount: msg.nodeCount });
       return;
     }
@@ -292,6 +321,8 @@ class DiagramView {
     this.updateZoomLabel();
     this.saveState();
     this.applyHighlight(!sameView);
+    // Mermaid drew a fresh SVG: the run's marks go on again.
+    this.applyRun();
     this.progress.hidden = true;
     this.hideTooltip();
     measure('agentgraph:insert', insertStart);
@@ -429,7 +460,8 @@ class DiagramView {
     const info = this.infos.get((g as SVGGElement).dataset.agId ?? '');
     if (!info || !info.hover) return;
     this.tooltipFor = g;
-    this.tooltip.textContent = info.hover;
+    const runLine = runTooltipLine(this.run && this.run.graph === this.current?.graph ? this.run : undefined, info);
+    this.tooltip.textContent = runLine ? `${info.hover}\n${runLine}` : info.hover;
     this.tooltip.hidden = false;
     this.placeTooltip(x, y);
   }

@@ -14,6 +14,7 @@ import { runCommand } from './run-command.ts';
 import { exportTraceCommand } from './export-trace-command.ts';
 import { diagramCommand } from './diagram-command.ts';
 import { evalCommand } from './eval-command.ts';
+import { useBundledTypeScriptHooks } from '../tsloader/register.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_ERRORS = 1;
@@ -189,6 +190,8 @@ export function processIO(): CliIO {
 // dist/cli.js (which bin/agentgraph.js loads with require, so it is never require.main itself).
 const isProgram = typeof require !== 'undefined' && (require.main === module || path.basename(__filename) === 'cli.js');
 if (isProgram) {
+  // TypeScript tools load through dist/ts-hooks.mjs next to this bundle (tsx when run from source).
+  useBundledTypeScriptHooks(__dirname);
   // `agentgraph ir x | head` closes the pipe early; that is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -45,7 +45,25 @@ export interface Diagram {
   mermaid: string;
   nodes: DiagramNode[];
   /** Mermaid edge index → IR edge id, in the order edges are written (for highlighting fired edges). */
-  edges: { index: number; edgeId: number; from: string; to: string }[];
+  edges: DiagramEdge[];
+}
+
+export interface DiagramEdge {
+  /** Position among the written Mermaid edges. */
+  index: number;
+  /** The IR edge drawn (ids are per graph). */
+  edgeId: number;
+  /** Mermaid node ids at either end of the drawn line. */
+  from: string;
+  to: string;
+  /**
+   * Mermaid's own id of the drawn line (`L_<from>_<to>_<n>`), which its SVG carries as the path's
+   * and the label's `data-id`: the live run overlay finds fired edges by it.
+   */
+  linkId: string;
+  /** IR node names the edge leaves from, and the targets this line leads towards (`end` included). */
+  sources: string[];
+  targets: string[];
 }
 
 const ID_SAFE = /[^A-Za-z0-9_]/g;
@@ -350,14 +368,21 @@ export function generateDiagram(ir: IR, options: DiagramOptions = {}): Diagram |
   // ---------------------------------------------------------------- edges
   // Conditions and loop bounds as labels; loops dotted; fan-outs thick; joins through a small ∧ node.
   const back = backEdges(g);
-  const written = new Map<string, number>();
-  const edgeLine = (from: string, arrow: string, to: string, text: string): number => {
+  const written = new Map<string, { index: number; linkId: string }>();
+  const pairCount = new Map<string, number>();
+  const edgeLine = (from: string, arrow: string, to: string, text: string): { index: number; linkId: string } => {
     const line = text ? `  ${from} ${arrow}|"${label(text)}"| ${to}` : `  ${from} ${arrow} ${to}`;
     const seen = written.get(line);
     if (seen !== undefined) return seen;
     lines.push(line);
-    written.set(line, edgeIndex);
-    return edgeIndex++;
+    // Mermaid (flowDb.addSingleLink) names the first line between two nodes `L_a_b_0` and the
+    // n-th one after it `L_a_b_<n + 1>` (it counts the lines already there, plus one).
+    const pair = `${from}_${to}`;
+    const before = pairCount.get(pair) ?? 0;
+    pairCount.set(pair, before + 1);
+    const drawn = { index: edgeIndex++, linkId: `L_${pair}_${before === 0 ? 0 : before + 1}` };
+    written.set(line, drawn);
+    return drawn;
   };
   for (const e of g.edges) {
     const cond: string[] = [];
@@ -372,7 +397,8 @@ export function generateDiagram(ir: IR, options: DiagramOptions = {}): Diagram |
         lines.push(`  ${j}(("∧")):::join`);
         defined.add(j);
         nodes.push({ id: j, name: `join ${e.from.join(', ')}`, kind: 'join', range: e.range, hover: `join: waits for ${e.from.join(' and ')}` });
-        for (const f of sources) edges.push({ index: edgeLine(f, '-->', j, ''), edgeId: e.id, from: f, to: j });
+        const targets = e.to.map((t) => t.node);
+        for (const f of sources) edges.push({ ...edgeLine(f, '-->', j, ''), edgeId: e.id, from: f, to: j, sources: e.from, targets });
         from = j;
       } else from = sources[0] ?? from;
     }
@@ -384,7 +410,7 @@ export function generateDiagram(ir: IR, options: DiagramOptions = {}): Diagram |
       if (t.forEach) parts.push(`for each ${t.forEach.variable} ≤ ${t.forEach.max}`);
       // A back edge closes a loop: drawn dotted, so loops read as loops.
       const arrow = back.has(`${e.id}:${t.node}`) ? '-.->' : t.forEach ? '==>' : '-->';
-      edges.push({ index: edgeLine(from, arrow, to, parts.join(' · ')), edgeId: e.id, from, to });
+      edges.push({ ...edgeLine(from, arrow, to, parts.join(' · ')), edgeId: e.id, from, to, sources: e.from, targets: [t.node] });
     }
   }
   for (const l of toolLinks) {

@@ -32,6 +32,8 @@ export interface AgentExecution {
   signal: StopScope;
   /** The graph's deadline on the run clock, when it has a `timeout`. */
   deadline?: number;
+  /** A user prompt to send instead of the rendered template (a debugger's edit, a replay's override). */
+  promptOverride?: string;
 }
 
 /** Runs the agent node: its output, with the number of attempts set on the node span. */
@@ -87,7 +89,7 @@ export async function runAgent(x: AgentExecution): Promise<unknown> {
 function systemAndPrompt(x: AgentExecution, model: ModelIR): ChatMessage[] {
   const msgs: ChatMessage[] = [];
   if (x.agent.system) msgs.push({ role: 'system', content: renderTemplate(x.agent.system.template, x.args) });
-  let prompt = renderTemplate(x.agent.prompt.template, x.args);
+  let prompt = x.promptOverride ?? renderTemplate(x.agent.prompt.template, x.args);
   // Models without native structured output get the schema in the prompt instead.
   if (!model.profile.supportsJsonSchema) prompt += `\n\nReply with only a JSON value that matches this JSON Schema:\n${JSON.stringify(x.agent.output)}`;
   msgs.push({ role: 'user', content: prompt });
@@ -107,6 +109,7 @@ async function runAttempt(x: AgentExecution, model: ModelIR, attempt: number, sp
   const signal = x.signal;
   let call = 0;
   for (let turn = 1; turn <= turns; turn++) {
+    if (ctx.debug?.beforeCall) await debugModelCall(x, model, attempt, call + 1, messages);
     const c = startCall(x, model, messages, tools, attempt, ++call, span, deadline);
     let r: CallResult;
     if (c.cached) r = { response: c.cached };
@@ -128,7 +131,8 @@ async function runAttempt(x: AgentExecution, model: ModelIR, attempt: number, sp
         let content: string;
         if (!tool) content = JSON.stringify({ error: `unknown tool '${tc.name}'; available: ${tools.map((t) => t.name).join(', ')}` });
         else {
-          const out = await ctx.tools.call(ctx, tool, tc.arguments, { node: x.node, parent: span, budget: x.budget, signal, callId: tc.id });
+          const toolArgs = ctx.debug?.beforeCall ? await debugToolCall(x, tool, tc.arguments) : tc.arguments;
+          const out = await ctx.tools.call(ctx, tool, toolArgs, { node: x.node, parent: span, budget: x.budget, signal, callId: tc.id });
           content = JSON.stringify(out.ok ? out.result : { error: out.error });
         }
         messages.push({ role: 'tool', toolCallId: tc.id, content });
@@ -146,6 +150,7 @@ async function runAttempt(x: AgentExecution, model: ModelIR, attempt: number, sp
     span.set('agentgraph.invalid_output', parsed.issues.join('; '));
     messages.push({ role: 'assistant', content: r.response.content });
     messages.push({ role: 'user', content: repairMessage(parsed.issues) });
+    if (ctx.debug?.beforeCall) await debugModelCall(x, model, attempt, call + 1, messages);
     const repair = await callModel(startCall(x, model, messages, [], attempt, call + 1, span, deadline, true));
     parsed = parseAnswer(repair.response.content, agent.output);
     if (parsed.ok) {
@@ -156,6 +161,29 @@ async function runAttempt(x: AgentExecution, model: ModelIR, attempt: number, sp
     throw new RuntimeError('invalid_output', `'${x.label}' answered with invalid output twice (after one repair request): ${parsed.issues.join('; ')}`, true);
   }
   throw new RuntimeError('max_turns', `'${x.label}' used all ${turns} turns without answering`, true);
+}
+
+/** Lets a debugger stop before a model call and edit its messages (only called when it listens). */
+async function debugModelCall(x: AgentExecution, model: ModelIR, attempt: number, call: number, messages: ChatMessage[]): Promise<void> {
+  await x.ctx.debug!.beforeCall!({ kind: 'model', node: x.node, label: x.label, model: model.name, attempt, call, messages });
+  if (x.signal.aborted) throw abortReason(x.signal);
+}
+
+/** Lets a debugger stop before a tool call and edit its arguments; resolves with the arguments to use. */
+async function debugToolCall(x: AgentExecution, tool: ToolIR, raw: unknown): Promise<unknown> {
+  // Models send arguments as JSON text; the debugger shows (and edits) the value.
+  let args = raw;
+  if (typeof raw === 'string') {
+    try {
+      args = JSON.parse(raw) as unknown;
+    } catch {
+      // Invalid JSON stays text: the tool runner reports it as the model's mistake.
+    }
+  }
+  const stop = { kind: 'tool' as const, node: x.node, label: x.label, tool: tool.name, args };
+  await x.ctx.debug!.beforeCall!(stop);
+  if (x.signal.aborted) throw abortReason(x.signal);
+  return stop.args;
 }
 
 export function repairMessage(issues: string[]): string {

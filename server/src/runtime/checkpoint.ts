@@ -175,6 +175,8 @@ export class Checkpointer {
   ) {}
 
   private readonly consumed = new Set<string>();
+  /** A resumed run, or a run-from-here seeded with another run's steps, has records to replay (decided at the first lookup). */
+  private replayable?: boolean;
 
   /** Whether checkpoints are written anywhere (without a store nothing is, and nothing resumes). */
   get persistent(): boolean {
@@ -190,7 +192,8 @@ export class Checkpointer {
    */
   replay(key: string, base: string, inputHash: string): StepRecord | undefined {
     // Only records of earlier sessions replay; a first session has none.
-    if (this.state.sessions <= 1) return undefined;
+    this.replayable ??= this.state.sessions > 1 || Object.keys(this.state.steps).length > 0;
+    if (!this.replayable) return undefined;
     const usable = (k: string, r: StepRecord | undefined) => r && r.inputHash === inputHash && r.session < this.state.sessions && !this.consumed.has(k);
     let hitKey: string | undefined = usable(key, this.state.steps[key]) ? key : undefined;
     if (!hitKey) {

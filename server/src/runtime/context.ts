@@ -9,6 +9,7 @@ import type { Checkpointer } from './checkpoint.ts';
 import type { Tracer } from './trace.ts';
 import type { ToolRunner } from './tools.ts';
 import type { StopScope } from './policies.ts';
+import type { DebugHooks } from './debug.ts';
 import { RuntimeError } from './errors.ts';
 
 export class IRIndex {
@@ -84,4 +85,6 @@ export interface RunContext {
   seed: number;
   /** Stops when the run is cancelled or over. */
   signal: StopScope;
+  /** A debugger's hooks (absent in ordinary runs: every call site checks this one property). */
+  debug?: DebugHooks;
 }

@@ -10,7 +10,8 @@ import type { EdgeIR, GraphIR, NodeIR } from '../ir/schema.ts';
 import type { BudgetScope } from './budget.ts';
 import type { RunContext } from './context.ts';
 import { CancelledError, GraphTimeoutError, NodeFailedError, RuntimeError, isStop, messageOf } from './errors.ts';
-import { EvalError, evaluate, truthy, withVars, type Scope } from './evaluate.ts';
+import type { DebugHooks, DebugPathStep, DebugRunState, NodeStop } from './debug.ts';
+import { EvalError, evaluate, renderTemplate, truthy, withVars, type Scope } from './evaluate.ts';
 import { askHuman } from './human-wait.ts';
 import { nodeSpanAttributes, performNode, type NodeCall, type SubgraphRunner } from './nodes.ts';
 import { StopScope } from './policies.ts';
@@ -41,6 +42,8 @@ interface NodeRun {
   edge?: EdgeIR;
   done: boolean;
   restartReason?: string;
+  /** The run that fired the edge activating this one (kept only while a debugger listens). */
+  from?: NodeRun;
 }
 
 interface Task {
@@ -226,6 +229,7 @@ export class GraphExecution {
     const k = (this.activations.get(name) ?? 0) + 1;
     this.activations.set(name, k);
     const run: NodeRun = { node, k, restarts: 0, mapped, items, tasks: [], results: [], remaining: items.length, edge, done: false };
+    if (this.ctx.debug && edge) run.from = this.last.get(edge.from[0]!);
     if (this.active.has(name)) {
       const q = this.parked.get(name) ?? [];
       q.push(run);
@@ -295,6 +299,9 @@ export class GraphExecution {
       const run = t.run;
       const name = run.node.name;
       const label = run.mapped ? `${name}[${t.index}]` : name;
+      const debug = ctx.debug;
+      let promptOverride: string | undefined;
+      if (debug?.beforeNode) promptOverride = await this.debugBefore(debug, t, label);
       const args = run.items[t.index]!;
       const attrs = this.nodeAttributes(run);
       if (run.mapped) attrs['agentgraph.instance'] = t.index;
@@ -322,9 +329,10 @@ export class GraphExecution {
           this.o.budget.beginStep(run.node.kind !== 'graph');
           const now = ctx.clock.now();
           tracer.budget(this.o.budget.snapshot(now), this.o.budget.limits, now);
-          const call: NodeCall = { ctx, node: run.node, label, args, span, budget: this.o.budget, signal, deadline: this.deadline, key };
+          const call: NodeCall = { ctx, node: run.node, label, args, span, budget: this.o.budget, signal, deadline: this.deadline, key, promptOverride };
           output = await performNode(call, this.subgraphRunner);
           if ((t.state as Task['state']) === 'cancelled') throw new CancelledError('restarted');
+          if (debug?.afterNode) output = await this.debugAfter(debug, t, label, args, output);
           if (persistent) ctx.checkpoint.recordStep(key, { node: name, inputHash, output, base, session: ctx.checkpoint.state.sessions });
         }
         if (output !== undefined) span.attrs()['agentgraph.output'] = tracer.valueAttr(output);
@@ -352,6 +360,73 @@ export class GraphExecution {
     else this.guard(() => this.onTaskDone(t, output));
     this.pump();
     this.maybeSettle();
+  }
+
+  // ---------------------------------------------------------------- debugging (only with hooks)
+
+  private debugStateOf?: DebugRunState;
+
+  /** The live state a debugger sees, made at its first stop. */
+  private get debugState(): DebugRunState {
+    return (this.debugStateOf ??= {
+      graph: this.graph.name,
+      input: this.vars as Map<string, unknown>,
+      outputs: this.outputs,
+      inputs: this.inputs,
+      visited: this.visited,
+      activations: this.activations,
+      scope: this.scope,
+      budget: () => ({ used: this.o.budget.snapshot(), limits: this.o.budget.limits }),
+    });
+  }
+
+  private debugStop(t: Task, label: string): NodeStop {
+    const run = t.run;
+    const path: DebugPathStep[] = [];
+    for (let r: NodeRun | undefined = run; r; r = r.from) path.unshift({ node: r.node.name, activation: r.k, edge: r.edge });
+    return {
+      state: this.debugState,
+      node: run.node,
+      label,
+      index: run.mapped ? t.index : undefined,
+      activation: run.k,
+      restarts: t.restarts,
+      keyPrefix: this.o.keyPrefix,
+      path,
+      args: run.items[t.index]!,
+    };
+  }
+
+  /** Stops before a node; the debugger's edits of the arguments replace them. Resolves with a prompt override. */
+  private async debugBefore(debug: DebugHooks, t: Task, label: string): Promise<string | undefined> {
+    const stop = this.debugStop(t, label);
+    // A copy: arguments share objects with other nodes' outputs, and an edit must change this node's alone.
+    stop.args = structuredClone(stop.args);
+    let rendered: string | undefined;
+    if (t.run.node.kind === 'agent') {
+      const agent = this.ctx.ir.agent(t.run.node.name);
+      rendered = stop.prompt = renderTemplate(agent.prompt.template, stop.args);
+      if (agent.system) (stop as { system?: string }).system = renderTemplate(agent.system.template, stop.args);
+    }
+    await debug.beforeNode!(stop);
+    this.throwIfStopped(t);
+    t.run.items[t.index] = stop.args;
+    return stop.prompt !== rendered ? stop.prompt : undefined;
+  }
+
+  /** Stops after a node produced its output; resolves with the output (edited or not). */
+  private async debugAfter(debug: DebugHooks, t: Task, label: string, args: Args, output: unknown): Promise<unknown> {
+    const stop = this.debugStop(t, label);
+    stop.args = args;
+    stop.output = output;
+    await debug.afterNode!(stop);
+    this.throwIfStopped(t);
+    return stop.output;
+  }
+
+  /** A task that was cancelled while a debugger held it must not go on. */
+  private throwIfStopped(t: Task): void {
+    if ((t.state as Task['state']) === 'cancelled' || this.finished) throw new CancelledError('stopped while the debugger held it');
   }
 
   private async runSubgraph(graph: GraphIR, input: Args, c: NodeCall, budget: BudgetScope): Promise<unknown> {

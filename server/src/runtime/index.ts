@@ -12,3 +12,5 @@ export type { RunEvent, RunEventBody, RunOutcome, NodeStatus, SpanRecord, SpanKi
 export { parseTraceJsonl, spansOf, toOtlp, type OtlpTraces } from './otlp.ts';
 export { formatSummary, ProgressPrinter } from './report.ts';
 export { Redactor, REDACTED } from './redact.ts';
+export type { DebugHooks, NodeStop, CallStop, DebugRunState, DebugPathStep } from './debug.ts';
+export type { ReplayOptions } from './replay.ts';

@@ -24,6 +24,8 @@ export interface NodeCall {
   deadline?: number;
   /** The checkpoint key of this step; a sub-graph's steps are keyed under it. */
   key: string;
+  /** A user prompt to send instead of the rendered one (set by a debugger or a replay). */
+  promptOverride?: string;
 }
 
 /** Runs a graph as a sub-graph node; provided by the executor (which this module cannot import). */
@@ -43,7 +45,7 @@ export function performNode(c: NodeCall, runSubgraph: SubgraphRunner): Promise<u
   try {
     const agent = ctx.ir.agent(node.name);
     const args = checkArgs(`agent '${node.name}'`, agent.input, c.args);
-    return runAgent({ ctx, agent, args, node: node.name, label: c.label, span: c.span, budget: c.budget, signal: c.signal, deadline: c.deadline });
+    return runAgent({ ctx, agent, args, node: node.name, label: c.label, span: c.span, budget: c.budget, signal: c.signal, deadline: c.deadline, promptOverride: c.promptOverride });
   } catch (err) {
     return Promise.reject(err);
   }

@@ -17,7 +17,9 @@ import { GraphExecution } from './executor.ts';
 import { noHuman, type HumanChannel } from './human.ts';
 import type { Clock, Provider } from './provider.ts';
 import { StopScope } from './policies.ts';
+import type { DebugHooks } from './debug.ts';
 import { Redactor } from './redact.ts';
+import { promptOverrideHooks, replaySeed, type ReplayOptions, type ReplaySeed } from './replay.ts';
 import { check } from './schemas.ts';
 import { summarizeNodes, type NodeSummary } from './summary.ts';
 import { ModuleToolLoader, ToolRunner, type ToolLoader } from './tools.ts';
@@ -52,6 +54,10 @@ export interface RunOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** More strings to redact. */
   secrets?: string[];
+  /** A debugger's hooks: stops before and after nodes and before model and tool calls (see debug.ts). */
+  debug?: DebugHooks;
+  /** Run again from a node of an earlier run, with that run's recorded inputs (see replay.ts). */
+  replay?: ReplayOptions;
 }
 
 export interface RunResult {
@@ -104,9 +110,11 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     if (!prior) throw new Error(`cannot resume '${o.resumeFrom}': no checkpoint found${o.runsDir ? ` under ${o.runsDir}` : ''}`);
     if (prior.graph !== graph.name) throw new Error(`cannot resume '${o.resumeFrom}': it ran graph ${prior.graph}, not ${graph.name}`);
   }
+  let from: ReplaySeed | undefined;
+  if (o.replay && !prior) from = replaySeed(store, o.replay, graph.name);
   const runId = prior?.runId ?? o.runId ?? newRunId(graph.name);
-  const seed = prior?.seed ?? o.seed ?? 1;
-  const rawInput = o.input ?? prior?.input;
+  const seed = prior?.seed ?? o.seed ?? from?.seed ?? 1;
+  const rawInput = o.input ?? prior?.input ?? from?.input;
   const redactor = Redactor.forRun(o.ir, o.env ?? process.env, o.secrets);
   const paths = store instanceof FileRunStore ? { tracePath: store.tracePath(runId), checkpointPath: store.checkpointPath(runId) } : {};
 
@@ -142,7 +150,7 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   const budget = new BudgetScope(`graph ${graph.name}`, graph.budget, o.clock, undefined, prior?.totals);
   const state: CheckpointState = prior
     ? { ...prior, sessions, status: 'running' }
-    : { version: CHECKPOINT_VERSION, runId, graph: graph.name, source: o.ir.source, input: input.value, seed, status: 'running', sessions, totals: budget.snapshot(), steps: {}, tools: {} };
+    : { version: CHECKPOINT_VERSION, runId, graph: graph.name, source: o.ir.source, input: input.value, seed, status: 'running', sessions, totals: budget.snapshot(), steps: from?.steps ?? {}, tools: {} };
   const checkpoint = new Checkpointer(store, state, () => budget.snapshot(), (v) => redactor.value(v));
   // One scope for the run, following the caller's signal; everything below derives from it.
   const signal = StopScope.following(o.signal);
@@ -161,6 +169,9 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
     seed,
     signal,
   };
+  const replayPrompt = from && o.replay!.promptOverride;
+  const debug = typeof replayPrompt === 'string' ? promptOverrideHooks(o.debug, o.replay!.node, replayPrompt) : o.debug;
+  if (debug) ctx.debug = debug;
 
   checkpoint.flush();
   // The input enters the trace twice (run_start and the run span): serialized and scanned once.
@@ -172,6 +183,10 @@ export async function runGraph(o: RunOptions): Promise<RunResult> {
   runAttrs['agentgraph.seed'] = seed;
   runAttrs['agentgraph.resumed'] = !!prior;
   runAttrs['agentgraph.session'] = sessions;
+  if (from) {
+    runAttrs['agentgraph.replay.from_run'] = redactor.text(o.replay!.fromRunId);
+    runAttrs['agentgraph.replay.node'] = redactor.text(o.replay!.node);
+  }
   if (input.value !== undefined) runAttrs['agentgraph.input'] = traceInput.attr;
   if (o.provider.name !== undefined) runAttrs['agentgraph.provider'] = attr(o.provider.name, redactor);
   const r = graph.range;

@@ -1,10 +1,11 @@
 // Tools: loading implementations and calling them safely. An implementation is the export named
-// by `impl: "./module.ts#name"` (TypeScript through tsx, JavaScript through import()); it is
-// called with one object of arguments. Every call validates its arguments and its result against
+// by `impl: "./module.ts#name"` (TypeScript through the bundled loader hooks or tsx, JavaScript
+// through import()); it is called with one object of arguments. Every call validates its arguments and its result against
 // the declared types, runs under the tool's timeout, asks the `approve:` human first when there is
 // one, and, for `effect: irreversible`, is journalled in the checkpoint under an idempotency key
 // (run id + node + tool + arguments) so that it never runs twice, not even after a resume.
 
+import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { ToolIR } from '../ir/schema.ts';
 import type { BudgetScope } from './budget.ts';
@@ -58,15 +59,46 @@ export class ModuleToolLoader implements ToolLoader {
   }
 }
 
+/**
+ * The loader hooks that compile TypeScript (dist/ts-hooks.mjs, see server/src/tsloader/hooks.ts),
+ * set by the entry point that owns the process. Without them, TypeScript tools load through tsx.
+ */
+let typeScriptHooks: string | undefined;
+let hooksRegistered = false;
+
+/**
+ * Makes TypeScript tools load through these loader hooks (a file URL) instead of tsx. The bundled
+ * entry points (CLI, run host, debug adapter) set them, so what ships never depends on a tsx found
+ * in some node_modules above it; they are registered with Node once, on the first TypeScript
+ * import, because `module.register` is process-wide and starts a thread.
+ */
+export function setTypeScriptHooks(url: string | URL | undefined): void {
+  typeScriptHooks = url === undefined ? undefined : String(url);
+}
+
+const TS_MODULE = /\.(?:[cm]?ts|tsx)$/i;
+
 async function importModule(file: string): Promise<Record<string, unknown>> {
-  if (/\.[cm]?tsx?$/.test(file)) {
-    // The specifier is a variable so bundlers leave tsx out of the bundle: it must be loaded from
-    // node_modules at run time, where its loader hooks can find their own files.
-    const specifier = 'tsx/esm/api';
-    const api = (await import(specifier)) as typeof import('tsx/esm/api');
-    return (await api.tsImport(pathToFileURL(file).href, pathToFileURL(file).href)) as Record<string, unknown>;
+  const url = pathToFileURL(file).href;
+  if (!TS_MODULE.test(file)) return (await import(url)) as Record<string, unknown>;
+  if (typeScriptHooks) {
+    if (!hooksRegistered) {
+      if (typeof register !== 'function') throw new Error(`TypeScript tools need Node 20.6 or later (this is ${process.version})`);
+      register(typeScriptHooks);
+      hooksRegistered = true;
+    }
+    return (await import(url)) as Record<string, unknown>;
   }
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  // The specifier is a variable so bundlers leave tsx out of the bundle: it must be loaded from
+  // node_modules at run time, where its loader hooks can find their own files.
+  const specifier = 'tsx/esm/api';
+  let api: typeof import('tsx/esm/api');
+  try {
+    api = (await import(specifier)) as typeof import('tsx/esm/api');
+  } catch {
+    throw new Error('no TypeScript loader is available: this program was started without its bundled loader hooks and tsx is not installed');
+  }
+  return (await api.tsImport(url, url)) as Record<string, unknown>;
 }
 
 /** In-memory implementations by tool name, for tests and embedding. */

@@ -113,6 +113,7 @@ export class DiagramService {
       nodeCount,
       collapsed,
       extents,
+      edges: d.edges.map((e) => ({ edgeId: e.edgeId, linkId: e.linkId, sources: e.sources, targets: e.targets })),
       uris,
     };
   }

@@ -25,6 +25,17 @@ export interface CustomDiagramNode {
   hover: string;
 }
 
+/** One drawn edge line: the same shape as the webview's `DiagramEdgeInfo` (webview/src/protocol.ts). */
+export interface CustomDiagramEdge {
+  /** The IR edge id (per graph), as `edge_fired` run events name it. */
+  edgeId: number;
+  /** Mermaid's id of the drawn line (its SVG path and label carry it as `data-id`). */
+  linkId: string;
+  /** IR node names the edge leaves from, and the targets this line leads towards. */
+  sources: string[];
+  targets: string[];
+}
+
 // ---------------------------------------------------------------------------------- diagram
 
 /** `agentgraph/diagram`: the Mermaid diagram of one graph of a spec. */
@@ -67,6 +78,8 @@ export interface DiagramResult {
    * keyed by node id, so the editor can tell which node the cursor is in.
    */
   extents: Record<string, CustomSourceRef>;
+  /** The drawn edge lines, so a live run can highlight the edges that fired. */
+  edges?: CustomDiagramEdge[];
   /** URI of every file named in a range above (untitled buffers have synthetic paths). */
   uris: Record<string, string>;
   /** Why there is no diagram, when `mermaid` is empty. */
@@ -136,4 +149,57 @@ export interface ExportToolSchemasResult {
   /** Error-severity diagnostics: schemas of a spec with errors may be incomplete. */
   errors: number;
   tools: ExportedTool[];
+}
+
+// ---------------------------------------------------------------------------------- evals
+
+/** `agentgraph/evals`: the evals a spec declares, with their assertions and cases, for the Test Explorer. */
+export const EVALS_METHOD = 'agentgraph/evals';
+
+export interface EvalsParams {
+  uri: string;
+}
+
+export interface EvalAssertInfo {
+  /** The assertion's expression as written. */
+  text: string;
+  /** The whole `assert …` line's range in the spec. */
+  range: CustomSourceRef;
+}
+
+export interface EvalCaseInfo {
+  /** What `agentgraph eval --case` selects: the row's `id` field (string or number), else its 1-based number. */
+  id: string;
+  /** 0-based position among the eval's cases, inline ones first, then the dataset's rows (the JSON report's `index`). */
+  index: number;
+  /** A short label: the row's id, else a summary of its first fields. */
+  label: string;
+  kind: 'inline' | 'dataset';
+  /** Where the case is written: the inline object in the spec, or its row (first line of it) in the dataset file. */
+  range: CustomSourceRef;
+}
+
+export interface EvalInfo {
+  name: string;
+  /** The graph under test, when the eval names one that exists. */
+  graph?: string;
+  /** The whole `eval … { … }` block. */
+  range: CustomSourceRef;
+  /** The eval's name. */
+  nameRange: CustomSourceRef;
+  repeat: number;
+  passRate: number;
+  asserts: EvalAssertInfo[];
+  cases: EvalCaseInfo[];
+  /** Absolute path of the dataset, when it resolves inside the workspace. */
+  dataset?: string;
+  /** Why the dataset's cases are not listed (outside the workspace, missing, unreadable rows). */
+  datasetError?: string;
+}
+
+export interface EvalsResult {
+  uri: string;
+  /** Error-severity diagnostics of the spec: its evals cannot run until they are fixed. */
+  errors: number;
+  evals: EvalInfo[];
 }

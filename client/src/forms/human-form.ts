@@ -1,0 +1,36 @@
+// The form shown to a waiting human, built from the runtime's question. Pure (no `vscode`
+// import) so it is unit-tested without an editor; form-panel.ts opens it in a panel.
+
+import type { FormSpec } from '../../../webview/src/forms/protocol.ts';
+
+export interface HumanQuestionData {
+  kind: 'node' | 'approval' | 'escalation';
+  human: string;
+  node: string;
+  prompt: string;
+  input: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+  tool?: { name: string; args: unknown };
+  timeoutMs?: number;
+}
+
+const WHAT: Record<HumanQuestionData['kind'], string> = { node: 'answer', approval: 'approval', escalation: 'escalation' };
+
+/** The form spec of a human's question; `specLabel` (the spec's workspace path) becomes the description. */
+export function humanFormSpec(q: HumanQuestionData, specLabel?: string): FormSpec {
+  const spec: FormSpec = {
+    title: `${q.human}: ${WHAT[q.kind]} needed`,
+    schema: q.outputSchema,
+    submitLabel: 'Send answer',
+    human: { kind: q.kind, human: q.human, node: q.node, prompt: q.prompt, input: q.input },
+  };
+  if (specLabel) spec.description = `Run of ${specLabel}`;
+  if (q.tool) spec.human!.tool = q.tool;
+  if (q.timeoutMs !== undefined) spec.human!.remainingMs = q.timeoutMs;
+  return spec;
+}
+
+/** The notification text that brings a hidden question back. */
+export function waitingMessage(human: string): string {
+  return `AgentGraph: ${human} is waiting for an answer`;
+}
