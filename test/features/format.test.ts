@@ -10,7 +10,7 @@ import { applyEdits, formatEdits, formatText, tokenSignature } from '../../serve
 import { analyzeFile } from '../../server/src/semantics/analyze.ts';
 import { Program } from '../../server/src/semantics/program.ts';
 import { DiagSink } from '../../server/src/syntax/diag-sink.ts';
-import { lex } from '../../server/src/syntax/lexer.ts';
+import { lex } from '../../server/src/syntax/token-list.ts';
 import { parse } from '../../server/src/syntax/parser.ts';
 
 const EXAMPLES = path.resolve('examples');

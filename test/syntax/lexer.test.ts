@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagSink } from '../../server/src/syntax/diag-sink.ts';
-import { lex } from '../../server/src/syntax/lexer.ts';
+import { lex } from '../../server/src/syntax/token-list.ts';
 import {
   FLAG_DOC,
   FLAG_JUNK,

@@ -15,7 +15,7 @@
 // - A file with syntax errors is not formatted (no edits), since its structure is uncertain.
 
 import { DiagSink } from '../syntax/diag-sink.ts';
-import { lex } from '../syntax/lexer.ts';
+import { lex } from '../syntax/token-list.ts';
 import { parse } from '../syntax/parser.ts';
 import type { Node, SourceFile } from '../syntax/ast.ts';
 import { Kw, Tok, type TokenStream } from '../syntax/tokens.ts';

@@ -11,7 +11,7 @@ import type { Analysis } from '../semantics/analyze.ts';
 import type { Reference } from '../semantics/context.ts';
 import type { SourceFile, StringLit } from '../syntax/ast.ts';
 import { DiagSink } from '../syntax/diag-sink.ts';
-import { lex } from '../syntax/lexer.ts';
+import { lex } from '../syntax/token-list.ts';
 import { Kw, Tok } from '../syntax/tokens.ts';
 import { walk } from '../syntax/walk.ts';
 import type { LineIndex } from '../util/line-index.ts';

@@ -7,20 +7,33 @@
 // The lexer never throws. Characters it cannot use are reported (AG1001) and skipped; malformed
 // literals (unterminated strings, invalid numbers) still become tokens, flagged, so the parser can
 // build a literal node and carry on without a second error.
+//
+// The rules of the literals live in their own modules (number-literals.ts, string-literals.ts,
+// keywords.ts), and lexing a whole range into a list is token-list.ts; this file holds the
+// character classes and the streaming Lexer itself.
 import type { DiagSink } from './diag-sink.ts';
-import { Flag as FlagEnum, Kw as KwEnum, Num as NumEnum, Str as StrEnum, Tok as TokEnum, type TokenStream, Unit as UnitEnum } from './tokens.ts';
+import { keywordOf as keywordOfImported, unitOf as unitOfImported } from './keywords.ts';
+import { isDigit as isDigitImported, scanNumberEnd as scanNumberEndImported, scannedInteger } from './number-literals.ts';
+import { scanString as scanStringImported, scannedStringSub, scanTripleString as scanTripleStringImported } from './string-literals.ts';
+import { Flag as FlagEnum, Num as NumEnum, Str as StrEnum, Tok as TokEnum, Unit as UnitEnum } from './tokens.ts';
 
-// Imported constants are copied into module constants: under per-file transpilation (tsx, the
-// test runner) every read of an imported binding is a getter call, and these are read per token.
+// Imported constants and functions are copied into module constants: under per-file
+// transpilation (tsx, the test runner) every read of an imported binding is a getter call, and
+// these are read per token. (scannedInteger and scannedStringSub are live bindings and must be
+// read through the import.)
 const Flag = FlagEnum;
-const Kw = KwEnum;
-type Kw = KwEnum;
 const Num = NumEnum;
 const Str = StrEnum;
 const Tok = TokEnum;
 type Tok = TokEnum;
 const Unit = UnitEnum;
 type Unit = UnitEnum;
+const keywordOf = keywordOfImported;
+const unitOf = unitOfImported;
+const isDigit = isDigitImported;
+const scanNumberEnd = scanNumberEndImported;
+const scanString = scanStringImported;
+const scanTripleString = scanTripleStringImported;
 
 // Character classes of ASCII characters; everything at or above 128 is C_OTHER except the few
 // invisible spaces handled explicitly.
@@ -52,137 +65,6 @@ export function isIdentPart(c: number): boolean {
 /** True for `[A-Za-z_]`. */
 export function isIdentStart(c: number): boolean {
   return c < 128 && CLASS[c] === C_IDENT;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/** Whether the last scanNumberEnd call saw neither a fraction nor an exponent. */
-let scannedInteger = true;
-
-/**
- * Returns the end of the longest valid number (`12`, `0.5`, `1e6`, `1.5E-3`) starting at `i`,
- * which must be a digit. A module variable reports whether it was an integer, so this hot helper
- * allocates nothing.
- */
-export function scanNumberEnd(text: string, i: number, end: number): number {
-  let j = i;
-  while (j < end && isDigit(text.charCodeAt(j))) j++;
-  scannedInteger = true;
-  if (j + 1 < end && text.charCodeAt(j) === 46 && isDigit(text.charCodeAt(j + 1))) {
-    scannedInteger = false;
-    j += 2;
-    while (j < end && isDigit(text.charCodeAt(j))) j++;
-  }
-  const e = text.charCodeAt(j);
-  if (j < end && (e === 101 || e === 69)) {
-    let k = j + 1;
-    const sign = text.charCodeAt(k);
-    if (sign === 43 || sign === 45) k++;
-    if (k < end && isDigit(text.charCodeAt(k))) {
-      scannedInteger = false;
-      j = k + 1;
-      while (j < end && isDigit(text.charCodeAt(j))) j++;
-    }
-  }
-  return j;
-}
-
-/** The value of the valid number starting at `i` (see scanNumberEnd); 0 when there is none. */
-export function numberValue(text: string, i: number, end: number): number {
-  // Small integers are the common case; accumulating digits avoids slicing a string.
-  let v = 0;
-  let j = i;
-  while (j < end) {
-    const c = text.charCodeAt(j);
-    if (c < 48 || c > 57) break;
-    v = v * 10 + (c - 48);
-    j++;
-  }
-  if (j === i) return 0;
-  const numEnd = scanNumberEnd(text, i, end);
-  if (numEnd === j && j - i <= 15) return v;
-  return Number(text.slice(i, numEnd));
-}
-
-function keywordOf(text: string, s: number, len: number): Kw {
-  switch (text.charCodeAt(s)) {
-    case 97: // a
-      if (len === 5 && text.startsWith('agent', s)) return Kw.Agent;
-      if (len === 6 && text.startsWith('assert', s)) return Kw.Assert;
-      break;
-    case 98: // b
-      if (len === 6 && text.startsWith('budget', s)) return Kw.Budget;
-      if (len === 7) {
-        if (text.startsWith('backoff', s)) return Kw.Backoff;
-        if (text.startsWith('boolean', s)) return Kw.Boolean;
-      }
-      break;
-    case 101: // e
-      if (len === 3 && text.startsWith('end', s)) return Kw.End;
-      if (len === 4 && text.startsWith('eval', s)) return Kw.Eval;
-      if (len === 8 && text.startsWith('escalate', s)) return Kw.Escalate;
-      break;
-    case 102: // f
-      if (len === 3 && text.startsWith('for', s)) return Kw.For;
-      if (len === 5 && text.startsWith('false', s)) return Kw.False;
-      break;
-    case 103: // g
-      if (len === 5 && text.startsWith('graph', s)) return Kw.Graph;
-      break;
-    case 104: // h
-      if (len === 5 && text.startsWith('human', s)) return Kw.Human;
-      break;
-    case 105: // i
-      if (len === 2 && text.charCodeAt(s + 1) === 110) return Kw.In;
-      if (len === 6 && text.startsWith('import', s)) return Kw.Import;
-      if (len === 7 && text.startsWith('integer', s)) return Kw.Integer;
-      break;
-    case 108: // l
-      if (len === 4 && text.startsWith('list', s)) return Kw.List;
-      break;
-    case 109: // m
-      if (len === 3) {
-        if (text.startsWith('max', s)) return Kw.Max;
-        if (text.startsWith('map', s)) return Kw.Map;
-      } else if (len === 5 && text.startsWith('model', s)) return Kw.Model;
-      break;
-    case 110: // n
-      if (len === 4 && text.startsWith('null', s)) return Kw.Null;
-      if (len === 6 && text.startsWith('number', s)) return Kw.Number;
-      break;
-    case 111: // o
-      if (len === 9 && text.startsWith('otherwise', s)) return Kw.Otherwise;
-      break;
-    case 115: // s
-      if (len === 5 && text.startsWith('start', s)) return Kw.Start;
-      if (len === 6 && text.startsWith('string', s)) return Kw.String;
-      if (len === 9 && text.startsWith('supervise', s)) return Kw.Supervise;
-      break;
-    case 116: // t
-      if (len === 4) {
-        if (text.startsWith('type', s)) return Kw.Type;
-        if (text.startsWith('tool', s)) return Kw.Tool;
-        if (text.startsWith('true', s)) return Kw.True;
-      }
-      break;
-    case 119: // w
-      if (len === 4 && text.startsWith('when', s)) return Kw.When;
-      break;
-  }
-  return Kw.None;
-}
-
-function unitOf(text: string, s: number, len: number): Unit {
-  const c = text.charCodeAt(s);
-  if (len === 1) {
-    if (c === 115) return Unit.S;
-    if (c === 109) return Unit.M;
-    if (c === 104) return Unit.H;
-    if (c === 100) return Unit.D;
-  } else if (len === 2 && c === 109 && text.charCodeAt(s + 1) === 115) return Unit.Ms;
-  return Unit.None;
 }
 
 /** Shows a run of unexpected characters readably, even when it is binary junk. */
@@ -514,137 +396,17 @@ export class Lexer {
   }
 
   private string(i: number, to: number): number {
-    const text = this.text;
-    let sub = 0;
-    let j = i + 1;
-    // Inside `{{ … }}` a quote starts a string literal of the template expression (as in
-    // `{{ matches(text, "re") }}`) rather than ending the outer string.
-    let inTemplate = false;
-    for (;;) {
-      if (j >= to) {
-        sub |= Str.Unterminated;
-        break;
-      }
-      const c = text.charCodeAt(j);
-      if (c === 34) {
-        if (!inTemplate) {
-          j++;
-          break;
-        }
-        let k = j + 1;
-        while (k < to) {
-          const d = text.charCodeAt(k);
-          if (d === 34 || d === 10 || d === 13) break;
-          k += d === 92 ? 2 : 1;
-        }
-        j = k < to && text.charCodeAt(k) === 34 ? k + 1 : Math.min(k, to);
-        continue;
-      }
-      if (c === 125 && inTemplate && j + 1 < to && text.charCodeAt(j + 1) === 125) {
-        inTemplate = false;
-        j += 2;
-        continue;
-      }
-      if (c === 92) {
-        sub |= Str.Escape;
-        const e = j + 1 < to ? text.charCodeAt(j + 1) : -1;
-        if (e === 10 || e === 13 || e === -1) {
-          j++;
-          continue;
-        }
-        // Valid escapes: \" \\ \n \t \r \{ \}
-        if (e !== 34 && e !== 92 && e !== 110 && e !== 116 && e !== 114 && e !== 123 && e !== 125) {
-          const len = e >= 0xd800 && e <= 0xdbff ? 3 : 2;
-          this.error(
-            'AG1001',
-            `Unknown escape '${text.slice(j, j + len)}' in a string. Use \\" \\\\ \\n \\t \\r \\{ or \\}; write \\\\ for a backslash.`,
-            j,
-            j + len,
-          );
-        }
-        j += 2;
-        continue;
-      }
-      if (c === 10 || c === 13) {
-        sub |= Str.Unterminated;
-        break;
-      }
-      if (c === 123 && j + 1 < to && text.charCodeAt(j + 1) === 123) {
-        sub |= Str.Template;
-        inTemplate = true;
-        j += 2;
-        continue;
-      }
-      j++;
-    }
-    if (sub & Str.Unterminated) {
-      this.error(
-        'AG1002',
-        'Unterminated string: add a closing \'"\' on the same line (use """…""" for text that spans lines).',
-        i,
-        j,
-      );
-      this.pending |= Flag.Bad;
-    }
+    const j = scanString(this.text, i, to, this.sink);
+    const sub = scannedStringSub;
+    if (sub & Str.Unterminated) this.pending |= Flag.Bad;
     this.push(Tok.String, i, j, sub);
     return j;
   }
 
   private tripleString(i: number, to: number): number {
-    const text = this.text;
-    // Prompts are long, so find the closing quotes with native searches when the body holds no
-    // backslash (which could escape them); otherwise fall back to the character loop below.
-    const close = text.indexOf('"""', i + 3);
-    if (close >= 0 && close + 3 <= to) {
-      const body = text.slice(i + 3, close);
-      if (!body.includes('\\')) {
-        this.push(Tok.TripleString, i, close + 3, body.includes('{{') ? Str.Template : 0);
-        return close + 3;
-      }
-    }
-    let sub = 0;
-    let j = i + 3;
-    for (;;) {
-      if (j >= to) {
-        sub |= Str.Unterminated;
-        j = to;
-        break;
-      }
-      const c = text.charCodeAt(j);
-      if (c === 34) {
-        if (j + 2 < to && text.charCodeAt(j + 1) === 34 && text.charCodeAt(j + 2) === 34) {
-          j += 3;
-          break;
-        }
-        j++;
-        continue;
-      }
-      if (c === 92) {
-        // Triple-quoted strings are raw; only `\"""` and `\{{` are escapes.
-        if (text.startsWith('"""', j + 1) && j + 4 <= to) {
-          sub |= Str.Escape;
-          j += 4;
-          continue;
-        }
-        if (text.startsWith('{{', j + 1) && j + 3 <= to) {
-          sub |= Str.Escape;
-          j += 3;
-          continue;
-        }
-        j++;
-        continue;
-      }
-      if (c === 123 && j + 1 < to && text.charCodeAt(j + 1) === 123) {
-        sub |= Str.Template;
-        j += 2;
-        continue;
-      }
-      j++;
-    }
-    if (sub & Str.Unterminated) {
-      this.error('AG1002', 'Unterminated triple-quoted string: add a closing """.', i, i + 3);
-      this.pending |= Flag.Bad;
-    }
+    const j = scanTripleString(this.text, i, to, this.sink);
+    const sub = scannedStringSub;
+    if (sub & Str.Unterminated) this.pending |= Flag.Bad;
     this.push(Tok.TripleString, i, j, sub);
     return j;
   }
@@ -673,52 +435,4 @@ export class Lexer {
     this.pending |= Flag.Junk;
     return j;
   }
-}
-
-/**
- * Lexes all of `text[from, to)` into a TokenStream whose offsets are offsets in `text`. The
- * parser streams tokens instead; this is for tests and tools that want the whole list. Never
- * throws; errors go to `sink`.
- */
-export function lex(text: string, sink: DiagSink, from = 0, to = text.length): TokenStream {
-  const lexer = new Lexer(text, sink, from, to);
-  let cap = ((to - from) >> 2) + 16;
-  let kinds = new Uint8Array(cap);
-  let starts = new Int32Array(cap);
-  let ends = new Int32Array(cap);
-  let subs = new Uint8Array(cap);
-  let flags = new Uint8Array(cap);
-  let n = 0;
-  let docs: Map<number, string> | undefined;
-  for (;;) {
-    lexer.scanNext();
-    if (n === cap) {
-      cap *= 2;
-      const k = new Uint8Array(cap);
-      k.set(kinds);
-      kinds = k;
-      const s = new Int32Array(cap);
-      s.set(starts);
-      starts = s;
-      const e = new Int32Array(cap);
-      e.set(ends);
-      ends = e;
-      const u = new Uint8Array(cap);
-      u.set(subs);
-      subs = u;
-      const f = new Uint8Array(cap);
-      f.set(flags);
-      flags = f;
-    }
-    const slot = n & RING_MASK;
-    kinds[n] = lexer.kinds[slot]!;
-    starts[n] = lexer.starts[slot]!;
-    ends[n] = lexer.ends[slot]!;
-    subs[n] = lexer.subs[slot]!;
-    flags[n] = lexer.flags[slot]!;
-    if ((flags[n]! & Flag.Doc) !== 0) (docs ??= new Map()).set(n, lexer.docOf(n) ?? '');
-    n++;
-    if (kinds[n - 1] === Tok.EOF) break;
-  }
-  return { kinds, starts, ends, subs, flags, count: n, docs };
 }

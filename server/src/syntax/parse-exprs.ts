@@ -16,7 +16,7 @@ import type {
   StringLit,
   TemplatePart,
 } from './ast.ts';
-import { numberValue } from './lexer.ts';
+import { numberValue } from './number-literals.ts';
 import { MAX_DEPTH as BASE_MAX_DEPTH, ParserBase } from './parse-base.ts';
 import { cookPlain, cookTriple } from './parse-strings.ts';
 import { scanTemplates, type TemplateHost } from './template-scan.ts';
