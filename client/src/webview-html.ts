@@ -36,11 +36,25 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-const escapeHtml = (s: string): string =>
+export const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The complete page. Every interpolated value is HTML-escaped. */
-export function webviewHtml(o: WebviewPageOptions): string {
+export interface PageShellOptions {
+  cspSource: string;
+  nonce: string;
+  scriptUri: string;
+  styleUri?: string;
+  title: string;
+  /** The page's mount point, already HTML (its interpolated values escaped by the caller). */
+  body: string;
+}
+
+/**
+ * The page every webview of the extension uses (the diagram, the trace viewer and the forms): the
+ * Content Security Policy above, the stylesheet, the title, the mount point and the nonce'd script.
+ * Every interpolated value except `body` is HTML-escaped here.
+ */
+export function pageShell(o: PageShellOptions): string {
   const csp = contentSecurityPolicy(o.cspSource, o.nonce);
   const style = o.styleUri ? `\n  <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">` : '';
   return `<!DOCTYPE html>
@@ -49,13 +63,20 @@ export function webviewHtml(o: WebviewPageOptions): string {
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <title>${escapeHtml(o.title ?? 'AgentGraph diagram')}</title>${style}
+  <title>${escapeHtml(o.title)}</title>${style}
 </head>
 <body>
-  <div id="app" class="agentgraph-diagram" role="application" aria-label="${escapeHtml(o.title ?? 'AgentGraph diagram')}">
-    <p class="agentgraph-loading">${escapeHtml(o.loadingText ?? 'Loading the diagram…')}</p>
-  </div>
+  ${o.body}
   <script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>
 </body>
 </html>`;
+}
+
+/** The complete page. Every interpolated value is HTML-escaped. */
+export function webviewHtml(o: WebviewPageOptions): string {
+  const title = o.title ?? 'AgentGraph diagram';
+  const body = `<div id="app" class="agentgraph-diagram" role="application" aria-label="${escapeHtml(title)}">
+    <p class="agentgraph-loading">${escapeHtml(o.loadingText ?? 'Loading the diagram…')}</p>
+  </div>`;
+  return pageShell({ cspSource: o.cspSource, nonce: o.nonce, scriptUri: o.scriptUri, ...(o.styleUri ? { styleUri: o.styleUri } : {}), title, body });
 }

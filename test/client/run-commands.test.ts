@@ -4,16 +4,17 @@
 // Faults` with presets (retry and tool failure in the events, session kind 'faults'); spec errors
 // refused before anything runs; and the refusal in an untrusted workspace.
 
-import './run-vscode-register.ts';
+import '../helpers/vscode-register.ts';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { build } from 'esbuild';
-import * as vscode from './run-vscode-stub.ts';
+import * as vscode from '../helpers/vscode-stub.ts';
 import { RunBus, type RunEndMessage, type RunSessionInfo } from '../../client/src/run/bus.ts';
 import { normalizeProviderSettings, resolveProvider } from '../../client/src/run/provider-settings.ts';
+import { providerChoiceKey } from '../../client/src/run/provider-pick.ts';
 import { registerRunCommands } from '../../client/src/run/run-command.ts';
 import type { RunEvent } from '../../server/src/runtime/trace.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai-server.ts';
@@ -202,8 +203,15 @@ describe('run commands', () => {
       vscode.settings.set('agentgraph.run.provider', 'openai');
       vscode.settings.set('agentgraph.openai.baseUrl', fake.baseURL);
       vscode.settings.set('agentgraph.openai.model', 'editor-model');
+      // With a key stored the Provider step appears, the setting's choice first.
+      let providers: string[] = [];
+      vscode.script.quickPicks.push((labels) => {
+        providers = labels;
+        return [labels[0]!];
+      });
       vscode.script.quickPicks.push(pickLabel(/inputs[\\/]hello\.json/));
       await vscode.commands.executeCommand('agentgraph.runGraph', { uri: specUri().toString(), name: 'Answer' });
+      assert.deepEqual(providers, ['$(cloud) OpenAI-compatible', '$(beaker) Simulated', '$(debug-disconnect) Simulated with faults…']);
       assert.equal(started[0]?.provider, 'openai');
       assert.ok(fake.requests.length > 0);
       for (const r of fake.requests) {
@@ -214,6 +222,74 @@ describe('run commands', () => {
       assert.ok(!JSON.stringify({ events, ended, messages: vscode.messages }).includes(SENTINEL));
     } finally {
       vscode.settings.clear();
+      await fake.close();
+    }
+  });
+
+  test('the Provider step: endpoint and model shown, the choice remembered per graph, faults lead to the faults flow, off by setting', async () => {
+    // The tests above ran with nothing configured and saw no Provider step; a stored key brings it.
+    const fake = await startFakeOpenAI();
+    const offered: { label: string; description?: string }[][] = [];
+    const choose = (re: RegExp) =>
+      vscode.script.quickPicks.push((labels) => {
+        offered.push(labels.map((label) => ({ label })));
+        return pickLabel(re)(labels);
+      });
+    try {
+      vscode.script.inputBoxes.push(() => 'sk-provider-step-0001');
+      await vscode.commands.executeCommand('agentgraph.setApiKey');
+      vscode.settings.set('agentgraph.openai.baseUrl', fake.baseURL);
+      const lens = { uri: specUri().toString(), name: 'Answer' };
+      // The test before chose OpenAI for this graph; start from no memory.
+      await vscode.memento.update(providerChoiceKey(specUri().fsPath, 'Answer'), undefined);
+
+      // The setting says simulated, so Simulated comes first; OpenAI is picked and remembered.
+      choose(/OpenAI-compatible/);
+      vscode.script.quickPicks.push(pickLabel(/history/));
+      await vscode.commands.executeCommand('agentgraph.runGraph', lens);
+      assert.equal(offered[0]![0]!.label, '$(beaker) Simulated');
+      assert.equal(started.at(-1)?.provider, 'openai');
+      assert.ok(fake.requests.length > 0, 'the endpoint of the settings was called');
+      assert.ok(fake.requests.every((r) => r.body.model === 'gpt-4o-mini'), "without a model setting each model's own id");
+
+      // Next time the graph's last choice comes first; Simulated runs without the endpoint.
+      const calls = fake.requests.length;
+      choose(/Simulated$/);
+      vscode.script.quickPicks.push(pickLabel(/history/));
+      await vscode.commands.executeCommand('agentgraph.runGraph', lens);
+      assert.equal(offered[1]![0]!.label, '$(cloud) OpenAI-compatible');
+      assert.equal(started.at(-1)?.provider, 'simulated');
+      assert.equal(fake.requests.length, calls);
+
+      // Faults: the presets, then the input; the session is a fault simulation.
+      choose(/with faults/);
+      vscode.script.quickPicks.push((labels) => labels.filter((l) => l === 'lookup throws'));
+      vscode.script.quickPicks.push(pickLabel(/history/));
+      await vscode.commands.executeCommand('agentgraph.runGraph', lens);
+      assert.equal(offered[2]![0]!.label, '$(beaker) Simulated', 'faults are not remembered; the simulated choice is');
+      assert.equal(started.at(-1)?.kind, 'faults');
+      assert.ok(events.some((e) => e.session === started.at(-1)!.id && e.event.type === 'span_end' && e.event.span.kind === 'tool_call' && /injected fault/.test(e.event.span.error ?? '')));
+
+      // Dismissing the step runs nothing.
+      const before = started.length;
+      vscode.script.quickPicks.push(() => undefined);
+      await vscode.commands.executeCommand('agentgraph.runGraph', lens);
+      assert.equal(started.length, before);
+
+      // askProvider off: the setting decides, the first pick is the input.
+      vscode.settings.set('agentgraph.run.askProvider', false);
+      let first: string[] = [];
+      vscode.script.quickPicks.push((labels) => {
+        first = labels;
+        return pickLabel(/history/)(labels);
+      });
+      await vscode.commands.executeCommand('agentgraph.runGraph', lens);
+      assert.ok(first.some((l) => l.includes('$(history)')), first.join(' | '));
+      assert.equal(started.at(-1)?.provider, 'simulated');
+    } finally {
+      vscode.settings.clear();
+      vscode.script.inputBoxes.push(() => '');
+      await vscode.commands.executeCommand('agentgraph.setApiKey');
       await fake.close();
     }
   });

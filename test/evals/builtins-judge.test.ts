@@ -17,13 +17,7 @@ import { noHuman } from '../../server/src/runtime/human.ts';
 import { parse } from '../../server/src/syntax/parser.ts';
 import type { EvalDecl } from '../../server/src/syntax/ast.ts';
 import { compile, MODELS, ScriptedProvider } from '../runtime/helpers/harness.ts';
-
-const lit = (value: unknown): ExprIR => ({ op: 'lit', value }) as ExprIR;
-const ref = (name: string): ExprIR => ({ op: 'ref', name });
-const get = (object: ExprIR, key: string): ExprIR => ({ op: 'get', object, key });
-const call = (fn: string, ...args: ExprIR[]): ExprIR => ({ op: 'call', fn, args });
-const bin = (operator: string, left: ExprIR, right: ExprIR): ExprIR => ({ op: 'binary', operator, left, right });
-const not = (operand: ExprIR): ExprIR => ({ op: 'unary', operator: '!', operand });
+import { lit, ref, get, call, bin, not } from './helpers.ts';
 
 const TYPES = {
   Route: { type: 'object', properties: { category: { enum: ['billing', 'technical'] }, confidence: { type: 'number' } }, required: ['category', 'confidence'], additionalProperties: false },

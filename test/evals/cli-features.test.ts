@@ -10,8 +10,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { main, type CliIO } from '../../server/src/cli/main.ts';
 import type { EvalResult } from '../../server/src/evals/runner.ts';
+import { evalCli } from './helpers.ts';
 
 const SPEC = `
 model fast = openai("gpt-4o-mini") { temperature: 0, max_tokens: 100 }
@@ -57,19 +57,11 @@ function workspace(): string {
   return dir;
 }
 
-async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd, env: { NO_COLOR: '1' } };
-  const code = await main(['eval', ...args], io);
-  return { code, stdout, stderr };
-}
-
 const json = (s: string) => (JSON.parse(s) as { passed: boolean; evals: EvalResult[] }).evals[0]!;
 
 test('eval JSON: cases by id and source line, assertion results with ranges, judge verdicts, traces', async () => {
   const dir = workspace();
-  const r = await cli(dir, 'g.agentgraph', '--format', 'json');
+  const r = await evalCli(dir, 'g.agentgraph', '--format', 'json');
   assert.equal(r.code, 0, r.stderr);
   const ev = json(r.stdout);
   assert.deepEqual(ev.cases.map((c) => [c.id, c.index, c.source.line, c.source.kind, path.basename(c.source.file)]), [
@@ -99,7 +91,7 @@ test('eval JSON: cases by id and source line, assertion results with ranges, jud
 
 test('eval variants: compared side by side, the cheaper equal-quality variant is Pareto-best', async () => {
   const dir = workspace();
-  const ev = json((await cli(dir, 'g.agentgraph', '--format', 'json')).stdout);
+  const ev = json((await evalCli(dir, 'g.agentgraph', '--format', 'json')).stdout);
   const [asWritten, cheap] = ev.variants!;
   assert.deepEqual([asWritten!.name, cheap!.name], ['as_written', 'cheap']);
   assert.deepEqual(cheap!.overrides, [{ agent: 'a', model: 'fast' }]);
@@ -109,7 +101,7 @@ test('eval variants: compared side by side, the cheaper equal-quality variant is
   assert.equal(cheap!.latencyMs.mean, asWritten!.latencyMs.mean);
   assert.deepEqual([asWritten!.paretoBest, cheap!.paretoBest], [false, true]);
   assert.equal(cheap!.cases.length, 4);
-  const table = await cli(dir, 'g.agentgraph');
+  const table = await evalCli(dir, 'g.agentgraph');
   assert.match(table.stdout, /variants \(\* = Pareto-best/);
   assert.match(table.stdout, /\n {4}\* cheap +50\.0% \(/);
   assert.match(table.stdout, /\n {6}as_written +50\.0% \(/);
@@ -117,23 +109,23 @@ test('eval variants: compared side by side, the cheaper equal-quality variant is
 
 test('eval --case: by id or number, comma-separated or repeated; same seeds as the full run', async () => {
   const dir = workspace();
-  const full = json((await cli(dir, 'g.agentgraph', '--format', 'json')).stdout);
-  const some = await cli(dir, 'g.agentgraph', '--format', 'json', '--case', 'yes-case,3');
+  const full = json((await evalCli(dir, 'g.agentgraph', '--format', 'json')).stdout);
+  const some = await evalCli(dir, 'g.agentgraph', '--format', 'json', '--case', 'yes-case,3');
   assert.equal(some.code, 0);
   const ev = json(some.stdout);
   assert.deepEqual(ev.cases.map((c) => c.id), ['yes-case', '3']);
   assert.deepEqual(ev.cases[1]!.samples.map((s) => s.seed), full.cases[2]!.samples.map((s) => s.seed));
-  const failing = await cli(dir, 'g.agentgraph', '--case', 'judge-fails', '--case', 'wrong');
+  const failing = await evalCli(dir, 'g.agentgraph', '--case', 'judge-fails', '--case', 'wrong');
   assert.equal(failing.code, 1, 'a selection that misses the pass rate fails');
   assert.match(failing.stdout, /pass rate {2}0\.0% \(0\/4 samples/);
-  const unknown = await cli(dir, 'g.agentgraph', '--case', 'nope');
+  const unknown = await evalCli(dir, 'g.agentgraph', '--case', 'nope');
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /no case with id 'nope'; the cases are: yes-case, judge-fails, 3, wrong/);
 });
 
 test('eval table, Markdown and HTML: failing case, assertion line, expected vs actual, judge reasoning, trace', async () => {
   const dir = workspace();
-  const r = await cli(dir, 'g.agentgraph', '--out', 'out');
+  const r = await evalCli(dir, 'g.agentgraph', '--out', 'out');
   assert.match(r.stdout, /#2 \[judge-fails\] hm {2}— 2\/2 samples failed \(repeats 1, 2\) {2}cases\.jsonl:2\n\s+assert visited\(lead\) \|\| judge\(output\.v, "Says yes politely"\) \(line 19\): expected score ≥ 0\.7, actual 0\.30\n\s+judge fast: score 0\.30 < 0\.7: Curt, not polite\./);
   assert.match(r.stdout, /#4 \[wrong\] no {2}— 2\/2 samples failed \(repeats 1, 2\) {2}cases\.jsonl:4\n\s+assert a\.v == case\.want \(line 18\): expected "no", actual "yes"\n\s+trace \.agentgraph\/runs\/G-[^\n]*\/trace\.jsonl/);
   assert.match(r.stdout, /judge {6}fast: 6 calls, \$[\d.]+ \(counts towards the budget\)/);
@@ -154,7 +146,7 @@ const xmllint = spawnSync('xmllint', ['--version']).status === 0;
 
 test('eval --format junit validates against the junit-10 schema', { skip: xmllint ? false : 'xmllint is not installed (apt package libxml2-utils)' }, async () => {
   const dir = workspace();
-  const r = await cli(dir, 'g.agentgraph', '--format', 'junit');
+  const r = await evalCli(dir, 'g.agentgraph', '--format', 'junit');
   assert.equal(r.code, 0);
   const file = path.join(dir, 'junit.xml');
   writeFileSync(file, r.stdout);
@@ -168,7 +160,7 @@ test('eval --format junit validates against the junit-10 schema', { skip: xmllin
 });
 
 test('every example eval meets its thresholds on the simulated provider with its fixtures', async () => {
-  const r = await cli(path.resolve('.'), 'examples', '--format', 'json', '--no-cache');
+  const r = await evalCli(path.resolve('.'), 'examples', '--format', 'json', '--no-cache');
   const data = JSON.parse(r.stdout) as { passed: boolean; evals: EvalResult[] };
   assert.deepEqual(data.evals.filter((e) => !e.passed).map((e) => `${e.name}: ${e.error ?? e.passRate}`), []);
   assert.equal(data.evals.length, 6);
@@ -192,7 +184,7 @@ test('judge calls count towards the eval budget', async () => {
 }
 `,
   );
-  const ev = json((await cli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--concurrency', '1', '--format', 'json')).stdout);
+  const ev = json((await evalCli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--concurrency', '1', '--format', 'json')).stdout);
   assert.equal(ev.cost.total, 0);
   assert.ok(ev.judgeCost.total >= 0.001, `judge cost ${ev.judgeCost.total}`);
   assert.equal(ev.budgetExhausted, true);

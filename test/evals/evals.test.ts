@@ -16,15 +16,7 @@ import { sampleCache, sampleSeed } from '../../server/src/evals/runner.ts';
 import { percentile, wilson } from '../../server/src/evals/stats.ts';
 import type { Scope } from '../../server/src/runtime/evaluate.ts';
 import type { ModelResponse } from '../../server/src/runtime/provider.ts';
-
-// ---- expression helpers -------------------------------------------------------------------
-
-const lit = (value: unknown): ExprIR => ({ op: 'lit', value }) as ExprIR;
-const ref = (name: string): ExprIR => ({ op: 'ref', name });
-const get = (object: ExprIR, key: string): ExprIR => ({ op: 'get', object, key });
-const call = (fn: string, ...args: ExprIR[]): ExprIR => ({ op: 'call', fn, args });
-const bin = (operator: string, left: ExprIR, right: ExprIR): ExprIR => ({ op: 'binary', operator, left, right });
-const not = (operand: ExprIR): ExprIR => ({ op: 'unary', operator: '!', operand });
+import { lit, ref, get, call, bin, not, evalCli } from './helpers.ts';
 
 function scope(): Scope {
   return {
@@ -178,17 +170,9 @@ function workspace(body = CHECKS): string {
   return dir;
 }
 
-async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd, env: { NO_COLOR: '1' } };
-  const code = await main(['eval', ...args], io);
-  return { code, stdout, stderr };
-}
-
 test('eval: a scripted failure is reported with expected vs actual; thresholds decide the exit code', async () => {
   const dir = workspace();
-  const r = await cli(dir, 'g.agentgraph', '--fixtures', 'fx.json');
+  const r = await evalCli(dir, 'g.agentgraph', '--fixtures', 'fx.json');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /PASS {2}eval checks for G/);
   assert.match(r.stdout, /pass rate {2}50\.0% \(2\/4 samples; 95% CI 15\.0%–85\.0%\) {2}threshold ≥ 50\.0% {2}met/);
@@ -197,10 +181,10 @@ test('eval: a scripted failure is reported with expected vs actual; thresholds d
   assert.match(r.stdout, /PASS {2}eval strict for G/);
   assert.match(r.stdout, /2\/2 evals passed/);
 
-  const strict = await cli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--eval', 'checks', '--seed', '5');
+  const strict = await evalCli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--eval', 'checks', '--seed', '5');
   assert.equal(strict.code, 0);
   // Without the fixtures the simulated provider answers freely: the exact-match eval fails.
-  const free = await cli(dir, 'g.agentgraph', '--eval', 'strict');
+  const free = await evalCli(dir, 'g.agentgraph', '--eval', 'strict');
   assert.equal(free.code, 1);
   assert.match(free.stdout, /FAIL {2}eval strict/);
   assert.match(free.stdout, /expected "yes", actual "/);
@@ -208,7 +192,7 @@ test('eval: a scripted failure is reported with expected vs actual; thresholds d
 
 test('eval --format junit is well-formed, counts match, text is escaped', async () => {
   const dir = workspace();
-  const r = await cli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--format', 'junit');
+  const r = await evalCli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--format', 'junit');
   assert.equal(r.code, 0);
   const xml = r.stdout;
   assert.ok(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>'));
@@ -242,7 +226,7 @@ test('eval --format junit is well-formed, counts match, text is escaped', async 
 
 test('eval --format json: repeat samples run with different seeds', async () => {
   const dir = workspace();
-  const r = await cli(dir, 'g.agentgraph', '--eval', 'checks', '--format', 'json', '--seed', '10');
+  const r = await evalCli(dir, 'g.agentgraph', '--eval', 'checks', '--format', 'json', '--seed', '10');
   const data = JSON.parse(r.stdout) as { evals: { samples: { run: number }; cases: { samples: { seed: number; k: number }[] }[] }[] };
   const ev = data.evals[0]!;
   assert.equal(ev.samples.run, 4);
@@ -257,10 +241,10 @@ test('eval: the cost budget stops scheduling and is reported', async () => {
   max_cost: $0.0005
   assert len(a.v) >= 0
 }`);
-  const r = await cli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--concurrency', '1');
+  const r = await evalCli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--concurrency', '1');
   assert.equal(r.code, 1, 'an eval cut short by its budget fails');
   assert.match(r.stdout, /budget spent: stopped after 1 of 4 samples \(3 not run\)/);
-  const json = await cli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--concurrency', '1', '--format', 'json');
+  const json = await evalCli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--concurrency', '1', '--format', 'json');
   const ev = (JSON.parse(json.stdout) as { evals: { budgetExhausted: boolean; samples: { skipped: number } }[] }).evals[0]!;
   assert.equal(ev.budgetExhausted, true);
   assert.equal(ev.samples.skipped, 3);
@@ -272,17 +256,17 @@ test('eval: a human node without --answers fails the sample clearly; --answers a
   pass_rate: 1.0
   assert lead.v == "ok"
 }`);
-  const r = await cli(dir, 'g.agentgraph');
+  const r = await evalCli(dir, 'g.agentgraph');
   assert.equal(r.code, 1);
   assert.match(r.stdout, /run failed: .*'lead' must answer, but no human channel is configured/);
   writeFileSync(path.join(dir, 'answers.json'), JSON.stringify({ lead: { v: 'ok' } }));
-  const ok = await cli(dir, 'g.agentgraph', '--answers', 'answers.json');
+  const ok = await evalCli(dir, 'g.agentgraph', '--answers', 'answers.json');
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
 });
 
 test('eval --out writes Markdown, self-contained HTML (escaped), JSON and JUnit', async () => {
   const dir = workspace();
-  const r = await cli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--out', 'reports');
+  const r = await evalCli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--out', 'reports');
   assert.equal(r.code, 0);
   for (const f of ['report.md', 'report.html', 'results.json', 'junit.xml']) assert.ok(existsSync(path.join(dir, 'reports', f)), f);
   const html = readFileSync(path.join(dir, 'reports', 'report.html'), 'utf8');
@@ -298,15 +282,15 @@ test('eval --out writes Markdown, self-contained HTML (escaped), JSON and JUnit'
 
 test('eval: usage errors exit 2', async () => {
   const dir = workspace();
-  assert.equal((await cli(dir)).code, 2);
-  assert.equal((await cli(dir, 'g.agentgraph', '--format', 'xml')).code, 2);
-  assert.equal((await cli(dir, 'g.agentgraph', '--provider', 'x')).code, 2);
-  assert.equal((await cli(dir, 'g.agentgraph', '--seed', 'abc')).code, 2);
-  assert.equal((await cli(dir, 'g.agentgraph', '--concurrency', '0')).code, 2);
-  assert.equal((await cli(dir, 'g.agentgraph', '--eval', 'nope')).code, 2);
-  assert.equal((await cli(dir, 'missing.agentgraph')).code, 2);
-  assert.equal((await cli(dir, 'g.agentgraph', '--fixtures', 'nope.json')).code, 2);
-  assert.equal((await cli(dir, 'g.agentgraph', '--bogus')).code, 2);
+  assert.equal((await evalCli(dir)).code, 2);
+  assert.equal((await evalCli(dir, 'g.agentgraph', '--format', 'xml')).code, 2);
+  assert.equal((await evalCli(dir, 'g.agentgraph', '--provider', 'x')).code, 2);
+  assert.equal((await evalCli(dir, 'g.agentgraph', '--seed', 'abc')).code, 2);
+  assert.equal((await evalCli(dir, 'g.agentgraph', '--concurrency', '0')).code, 2);
+  assert.equal((await evalCli(dir, 'g.agentgraph', '--eval', 'nope')).code, 2);
+  assert.equal((await evalCli(dir, 'missing.agentgraph')).code, 2);
+  assert.equal((await evalCli(dir, 'g.agentgraph', '--fixtures', 'nope.json')).code, 2);
+  assert.equal((await evalCli(dir, 'g.agentgraph', '--bogus')).code, 2);
 });
 
 test('eval: a dataset outside the workspace root is refused', async () => {
@@ -316,7 +300,7 @@ test('eval: a dataset outside the workspace root is refused', async () => {
   assert a.v == "x"
 }`);
   // The checker already refuses it (the spec has an error, so its evals do not run) …
-  const r = await cli(dir, 'g.agentgraph');
+  const r = await evalCli(dir, 'g.agentgraph');
   assert.equal(r.code, 1);
   assert.match(r.stderr, /outside the workspace/);
   assert.match(r.stderr, /its evals were not run/);
@@ -332,7 +316,7 @@ test('eval: a progress bar on a terminal, progress lines otherwise', async () =>
   assert.equal(await main(['eval', 'g.agentgraph', '--fixtures', 'fx.json', '--eval', 'checks'], io), 0);
   assert.ok(stderr.includes('\r\u001b[2Keval checks (g.agentgraph) ['), stderr);
   assert.match(stderr, /\[#+-*\] 4\/4/);
-  const plain = await cli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--eval', 'checks');
+  const plain = await evalCli(dir, 'g.agentgraph', '--fixtures', 'fx.json', '--eval', 'checks');
   assert.match(plain.stderr, /eval checks \(g\.agentgraph\): running\n/);
   assert.match(plain.stderr, /4\/4 samples run, 2 failed/);
   assert.ok(!plain.stderr.includes('\u001b'), 'no escape codes off a terminal');

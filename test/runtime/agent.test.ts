@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MODELS, ScriptedProvider, TestClock, compile, run, toolCalls } from './helpers/harness.ts';
+import { INVOICE_TOOLS, MODELS, ScriptedProvider, TestClock, compile, run, toolCalls } from './helpers/harness.ts';
 import { programmaticHuman } from '../../server/src/runtime/human.ts';
 
 const SIMPLE = `${MODELS}
@@ -44,23 +44,8 @@ test('when the repair is invalid too, the attempt fails and is retried', async (
   assert.equal(attempts[1]!.attributes['agentgraph.retry_reason'], 'invalid_output');
 });
 
-const TOOLS = `${MODELS}
-type Inv { id: string, amount: number }
-type Out { total: number }
-tool get_invoice(id: string) -> Inv { effect: read, timeout: 50ms }
-agent sum(ids: list<string>) -> Out {
-  model: fast
-  prompt: "Sum {{ids}}"
-  tools: [get_invoice]
-  max_turns: 3
-}
-graph G(ids: list<string>) -> Out {
-  start -> sum(ids)
-  sum -> end(sum)
-}`;
-
 test('tool calls run and their results go back to the model until it answers', async () => {
-  const ir = compile(TOOLS);
+  const ir = compile(INVOICE_TOOLS);
   const seen: unknown[] = [];
   const provider = new ScriptedProvider((req) => {
     const turn = req.messages.filter((m) => m.role === 'assistant').length;
@@ -77,7 +62,7 @@ test('tool calls run and their results go back to the model until it answers', a
 });
 
 test('a model that keeps calling tools fails the attempt at max_turns', async () => {
-  const ir = compile(TOOLS);
+  const ir = compile(INVOICE_TOOLS);
   const provider = new ScriptedProvider(() => toolCalls(['get_invoice', { id: 'A' }]));
   let calls = 0;
   const r = await run(ir, { ids: ['A'] }, { provider, toolFns: { get_invoice: (a) => (calls++, { id: String(a.id), amount: 1 }) } });
@@ -88,7 +73,7 @@ test('a model that keeps calling tools fails the attempt at max_turns', async ()
 });
 
 test('invalid tool arguments are reported back to the model, not executed', async () => {
-  const ir = compile(TOOLS);
+  const ir = compile(INVOICE_TOOLS);
   let executed = 0;
   const provider = new ScriptedProvider((req) => {
     const tool = req.messages.find((m) => m.role === 'tool');
@@ -106,7 +91,7 @@ test('invalid tool arguments are reported back to the model, not executed', asyn
 });
 
 test('a tool that exceeds its timeout returns a timeout error to the model', async () => {
-  const ir = compile(TOOLS);
+  const ir = compile(INVOICE_TOOLS);
   const provider = new ScriptedProvider((req) => {
     const tool = req.messages.find((m) => m.role === 'tool');
     if (!tool) return toolCalls(['get_invoice', { id: 'A' }]);
@@ -130,7 +115,7 @@ test('a tool that exceeds its timeout returns a timeout error to the model', asy
 });
 
 test('a tool result that does not match the declared type is an error for the model', async () => {
-  const ir = compile(TOOLS);
+  const ir = compile(INVOICE_TOOLS);
   const provider = new ScriptedProvider((req) => {
     const tool = req.messages.find((m) => m.role === 'tool');
     if (!tool) return toolCalls(['get_invoice', { id: 'A' }]);

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MODELS, ScriptedProvider, compile, run, toolCalls } from './helpers/harness.ts';
+import { INVOICE_TOOLS, MODELS, ScriptedProvider, compile, run, toolCalls } from './helpers/harness.ts';
 import type { CallStop, NodeStop } from '../../server/src/runtime/debug.ts';
 
 const LOOP = `${MODELS}
@@ -111,23 +111,8 @@ test('beforeCall stops before each model call with its messages, and edits reach
   assert.equal(p.calls[0]!.messages.at(-1)!.content, 'Write about moths');
 });
 
-const TOOLS = `${MODELS}
-type Inv { id: string, amount: number }
-type Out { total: number }
-tool get_invoice(id: string) -> Inv { effect: read, timeout: 50ms }
-agent sum(ids: list<string>) -> Out {
-  model: fast
-  prompt: "Sum {{ids}}"
-  tools: [get_invoice]
-  max_turns: 3
-}
-graph G(ids: list<string>) -> Out {
-  start -> sum(ids)
-  sum -> end(sum)
-}`;
-
 test('beforeCall stops before each tool call with its arguments as a value, and edited arguments are what the tool gets', async () => {
-  const ir = compile(TOOLS);
+  const ir = compile(INVOICE_TOOLS);
   const seen: unknown[] = [];
   const stops: string[] = [];
   const provider = new ScriptedProvider((req) => {

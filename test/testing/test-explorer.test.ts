@@ -4,14 +4,14 @@
 // line, and real runs of the bundled CLI on the simulated provider (one case, a whole file, the
 // `✓ Eval` lens command), cancellation that kills the child, and refusal in an untrusted workspace.
 
-import './vscode-register.ts';
+import '../helpers/vscode-register.ts';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { build } from 'esbuild';
-import * as vscode from './vscode-stub.ts';
+import * as vscode from '../helpers/vscode-stub.ts';
 import { EvalTestController } from '../../client/src/testing/controller.ts';
 import { declaresEval, isIgnored } from '../../client/src/testing/ignore.ts';
 import { runCli } from '../../client/src/testing/cli-run.ts';
@@ -19,6 +19,7 @@ import { evalVerdict } from '../../client/src/testing/report.ts';
 import { specEvals } from '../../server/src/lsp/custom/evals.ts';
 import type { EvalInfo } from '../../server/src/lsp/custom/protocol.ts';
 import { Workspace } from '../../server/src/lsp/workspace.ts';
+import { startFakeOpenAI } from '../helpers/fake-openai-server.ts';
 
 const SPEC = `type Q { id: string, text: string }
 type A { text: string, size: integer }
@@ -81,7 +82,7 @@ beforeEach(() => {
   vscode.workspace.workspaceFolders = [{ uri: vscode.Uri.file(root), name: 'ws', index: 0 }];
   vscode.workspace.isTrusted = true;
   vscode.settings.clear();
-  vscode.shownMessages.length = 0;
+  vscode.messages.length = 0;
   vscode.executed.length = 0;
 });
 
@@ -362,10 +363,37 @@ describe('running evals with the CLI', () => {
       const tight = run.final(item(c, 'checks', 'tight').id)!;
       assert.equal(tight.kind, 'errored');
       assert.match(texts(tight.messages![0]!), /untrusted workspace.*Trust this folder/);
-      assert.ok(vscode.shownMessages.some((m) => /untrusted workspace/.test(m)));
+      assert.ok(vscode.messages.some((m) => /untrusted workspace/.test(m.text)));
       assert.ok(c.items.get(specUri())!.children.size > 0, 'the items still show');
     } finally {
       dispose();
+    }
+  });
+
+  test('"Run with OpenAI" passes the endpoint and model settings as --base-url and --model', async () => {
+    const saved = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    const fake = await startFakeOpenAI();
+    const { x, c, dispose } = explorer();
+    try {
+      vscode.settings.set('agentgraph.run.provider', 'openai');
+      vscode.settings.set('agentgraph.openai.baseUrl', fake.baseURL);
+      vscode.settings.set('agentgraph.openai.model', 'override-3');
+      await c.resolveHandler!(undefined);
+      await c.resolveHandler!(c.items.get(specUri()));
+      const tight = item(c, 'checks', 'tight');
+      // No key anywhere: an endpoint of one's own (here a local server) may not need one.
+      await runItems(x, [tight], 'openai');
+      const run = c.runs.at(-1)!;
+      const command = run.output.find((o) => o.text.startsWith('$ agentgraph'))!.text;
+      assert.match(command, new RegExp(`--provider openai --root \\S+ --base-url ${fake.baseURL.replace(/[/.]/g, '\\$&')} --model override-3 `));
+      assert.equal(run.final(tight.id)?.kind, 'failed', 'the case ran (and failed its `run.steps < 0` assertion)');
+      assert.ok(fake.requests.length > 0, 'the configured endpoint was called');
+      assert.ok(fake.requests.every((r) => r.body.model === 'override-3'));
+    } finally {
+      dispose();
+      await fake.close();
+      if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
     }
   });
 

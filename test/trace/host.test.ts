@@ -1,10 +1,10 @@
-// The trace viewer's host side on a stand-in `vscode` (./vscode-stub.ts): the live panel follows
+// The trace viewer's host side on a stand-in `vscode` (../helpers/vscode-stub.ts): the live panel follows
 // runs on the real RunBus and batches their events, the page has the strict CSP, reveal opens the
 // spec beside at the recorded range (relative paths from the trace's workspace root), copy uses
 // the clipboard, the custom editor sends the file's text, and the recent-runs list reads real
 // run folders newest first, also for traces larger than what it reads of them.
 
-import './vscode-register.ts';
+import '../helpers/vscode-register.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -16,7 +16,7 @@ import { LiveTrace } from '../../client/src/trace/live-trace.ts';
 import { findRecentRuns } from '../../client/src/trace/recent-runs.ts';
 import { TraceEditorProvider } from '../../client/src/trace/trace-editor.ts';
 import type { RunEvent } from '../../webview/src/trace/model.ts';
-import { recorded, type FakePanel } from './vscode-stub.ts';
+import { recorded, type FakePanel } from '../helpers/vscode-stub.ts';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, `${name}.jsonl`), 'utf8');
@@ -98,7 +98,7 @@ describe('trace custom editor', () => {
       writeFileSync(file, fixture('support-human'));
       const compared: string[] = [];
       const provider = new TraceEditorProvider({ extensionUri, log: () => undefined, compareWith: (u) => compared.push(u.fsPath) });
-      const panel = new (await import('./vscode-stub.ts')).FakePanel('agentgraph.trace', 'trace');
+      const panel = new (await import('../helpers/vscode-stub.ts')).FakePanel('agentgraph.trace', 'trace');
       const doc = provider.openCustomDocument(vscode.Uri.file(file));
       await provider.resolveCustomEditor(doc, panel as unknown as vscode.WebviewPanel);
       panel.webview.receive({ type: 'ready' });

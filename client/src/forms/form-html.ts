@@ -2,7 +2,7 @@
 // (client/src/webview-html.ts), the bundled dist/forms.js and dist/forms.css, and one mount point.
 // Pure (no `vscode` import) so the browser tests load exactly this page.
 
-import { contentSecurityPolicy } from '../webview-html.ts';
+import { escapeHtml, pageShell } from '../webview-html.ts';
 
 export interface FormPageOptions {
   cspSource: string;
@@ -14,25 +14,10 @@ export interface FormPageOptions {
   title: string;
 }
 
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** The complete page. Every interpolated value is HTML-escaped; the form itself arrives as a message. */
 export function formPageHtml(o: FormPageOptions): string {
-  const csp = contentSecurityPolicy(o.cspSource, o.nonce);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <title>${escapeHtml(o.title)}</title>
-  <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
-</head>
-<body>
-  <main id="app" class="agentgraph-form" aria-label="${escapeHtml(o.title)}">
+  const body = `<main id="app" class="agentgraph-form" aria-label="${escapeHtml(o.title)}">
     <p class="agentgraph-loading">Loading the form…</p>
-  </main>
-  <script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>
-</body>
-</html>`;
+  </main>`;
+  return pageShell({ cspSource: o.cspSource, nonce: o.nonce, scriptUri: o.scriptUri, styleUri: o.styleUri, title: o.title, body });
 }

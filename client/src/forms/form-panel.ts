@@ -10,7 +10,7 @@ import type { FormSpec, FromForm, ToForm } from '../../../webview/src/forms/prot
 import { validateValue } from '../../../webview/src/forms/validate.ts';
 import { makeNonce } from '../webview-html.ts';
 import { formPageHtml } from './form-html.ts';
-import { humanFormSpec, waitingMessage } from './human-form.ts';
+import { humanFormSpec, waitingMessage, type HumanQuestionData } from './human-form.ts';
 
 export const FORM_VIEW_TYPE = 'agentgraph.form';
 
@@ -22,15 +22,8 @@ export interface FormRequest {
   submitLabel?: string;
 }
 
-export interface HumanQuestion {
-  kind: 'node' | 'approval' | 'escalation';
-  human: string;
-  node: string;
-  prompt: string;
-  input: Record<string, unknown>;
-  outputSchema: Record<string, unknown>;
-  tool?: { name: string; args: unknown };
-  timeoutMs?: number;
+/** A waiting human's question, with the spec it comes from (for the form's description). */
+export interface HumanQuestion extends HumanQuestionData {
   specUri?: vscode.Uri;
 }
 

@@ -1,18 +1,11 @@
 // The form shown to a waiting human, built from the runtime's question. Pure (no `vscode`
 // import) so it is unit-tested without an editor; form-panel.ts opens it in a panel.
 
+import type { HumanRequest } from '../../../server/src/runtime/human.ts';
 import type { FormSpec } from '../../../webview/src/forms/protocol.ts';
 
-export interface HumanQuestionData {
-  kind: 'node' | 'approval' | 'escalation';
-  human: string;
-  node: string;
-  prompt: string;
-  input: Record<string, unknown>;
-  outputSchema: Record<string, unknown>;
-  tool?: { name: string; args: unknown };
-  timeoutMs?: number;
-}
+/** The runtime's question as it reaches the editor: its AbortSignal stays with the run. */
+export type HumanQuestionData = Omit<HumanRequest, 'signal'>;
 
 const WHAT: Record<HumanQuestionData['kind'], string> = { node: 'answer', approval: 'approval', escalation: 'escalation' };
 

@@ -1,8 +1,9 @@
 // The run commands: `AgentGraph: Run Graph` (palette, editor title, the server's `▶ Run` lens with
 // `{ uri, name }`), `AgentGraph: Simulate Faults`, `AgentGraph: Cancel Run` and `AgentGraph: Set
 // API Key`. Setting a run up: check Workspace Trust, start a run-host process that compiles the
-// spec with the unsaved editor buffers and describes its graphs, pick the graph, the faults (for a
-// simulation) and the input, then hand over to run-execution.ts.
+// spec with the unsaved editor buffers and describes its graphs, pick the graph, the provider (once
+// OpenAI is set up, provider-pick.ts), the faults (for a simulation) and the input, then hand over
+// to run-execution.ts.
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +13,8 @@ import { LANGUAGE_ID } from '../config.ts';
 import type { RunBus } from './bus.ts';
 import { buildFaultPresets, combineFaults, customFaultError, type FaultPreset } from './fault-presets.ts';
 import { pickInput } from './input-picker.ts';
-import { resolveProvider, setApiKey } from './provider-settings.ts';
+import { pickRunProvider, shouldAskProvider } from './provider-pick.ts';
+import { resolveProvider, setApiKey, type ResolvedProvider } from './provider-settings.ts';
 import { RecentInputs } from './recent-inputs.ts';
 import { EventRelay, executeRun, humanHandler, LiveRuns } from './run-execution.ts';
 import { RunProcess } from './run-process.ts';
@@ -90,6 +92,17 @@ async function pickFaults(g: GraphDescription): Promise<{ faults: string; toolFa
   );
 }
 
+/** The openai provider with neither a key nor an endpoint of one's own (which may need none). */
+function lacksKey(p: ResolvedProvider): boolean {
+  return p.kind === 'openai' && !p.env.OPENAI_API_KEY && !process.env.OPENAI_API_KEY && !p.baseUrl;
+}
+
+async function offerKey(context: vscode.ExtensionContext): Promise<void> {
+  const pick = await vscode.window.showWarningMessage('AgentGraph: the openai provider needs an API key. Set one (it is kept in secret storage), or switch agentgraph.run.provider to simulated.', 'Set API Key', 'Open Settings');
+  if (pick === 'Set API Key') await setApiKey(context);
+  else if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'agentgraph.run.provider');
+}
+
 class RunCommands implements vscode.Disposable {
   readonly live = new LiveRuns();
   private readonly recent: RecentInputs;
@@ -101,7 +114,8 @@ class RunCommands implements vscode.Disposable {
     this.subs.push(this.live.onDidChange(() => void vscode.commands.executeCommand('setContext', 'agentgraph.runActive', this.live.all.length > 0)));
   }
 
-  async run(arg: CommandArg, faults: boolean): Promise<void> {
+  async run(arg: CommandArg, faultsCommand: boolean): Promise<void> {
+    let faults = faultsCommand;
     if (!requireTrust(faults ? 'Simulating faults' : 'Running a graph')) return;
     const spec = specOf(arg);
     if (!spec) {
@@ -109,13 +123,10 @@ class RunCommands implements vscode.Disposable {
       return;
     }
     const { context } = this.deps;
-    const provider = await resolveProvider(context, faults ? 'simulated' : undefined);
-    if (provider.kind === 'openai' && !provider.env.OPENAI_API_KEY && !process.env.OPENAI_API_KEY && !provider.baseUrl) {
-      const pick = await vscode.window.showWarningMessage('AgentGraph: the openai provider needs an API key. Set one (it is kept in secret storage), or switch agentgraph.run.provider to simulated.', 'Set API Key', 'Open Settings');
-      if (pick === 'Set API Key') await setApiKey(context);
-      else if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'agentgraph.run.provider');
-      return;
-    }
+    // With the Provider step the choice comes after the graph's; until then the host runs without the key.
+    const ask = !faults && (await shouldAskProvider(context));
+    let provider = await resolveProvider(context, faults || ask ? 'simulated' : undefined);
+    if (lacksKey(provider)) return offerKey(context);
     const hostModule = path.join(context.extensionPath, 'dist', 'run-host.js');
     if (!existsSync(hostModule)) {
       void vscode.window.showErrorMessage('AgentGraph: the run host is missing (dist/run-host.js). Run the build (node scripts/build.mjs) and reload the window.');
@@ -124,14 +135,16 @@ class RunCommands implements vscode.Disposable {
     const root = rootOf(spec);
     const overlays = overlaysUnder(root);
     const relay = new EventRelay();
-    const proc = new RunProcess({
-      hostModule,
-      cwd: root,
-      env: { ...process.env, ...provider.env },
-      onEvent: relay.deliver,
-      onHumanAsk: humanHandler(context.extensionUri, spec),
-      onOutput: (t) => this.deps.log(`[run-host] ${t.trimEnd()}`),
-    });
+    const host = (env: Record<string, string>) =>
+      new RunProcess({
+        hostModule,
+        cwd: root,
+        env: { ...process.env, ...env },
+        onEvent: relay.deliver,
+        onHumanAsk: humanHandler(context.extensionUri, spec),
+        onOutput: (t) => this.deps.log(`[run-host] ${t.trimEnd()}`),
+      });
+    let proc = host(provider.env);
     let started = false;
     try {
       const described = await proc.describe({ specPath: spec.fsPath, root, overlays });
@@ -143,6 +156,18 @@ class RunCommands implements vscode.Disposable {
       }
       const graph = await pickGraph(described.graphs, arg && !(arg instanceof vscode.Uri) ? arg.name : undefined, spec);
       if (!graph) return;
+      if (ask) {
+        const choice = await pickRunProvider(context.workspaceState, spec.fsPath, graph.name);
+        if (!choice) return;
+        faults = choice === 'faults';
+        provider = await resolveProvider(context, choice === 'openai' ? 'openai' : 'simulated');
+        if (lacksKey(provider)) return offerKey(context);
+        // The key travels only to a host that runs on OpenAI: a fresh one, since the describing one has none.
+        if (Object.keys(provider.env).length) {
+          proc.dispose();
+          proc = host(provider.env);
+        }
+      }
       const chosenFaults = faults ? await pickFaults(graph) : undefined;
       if (faults && !chosenFaults) return;
       const input = await pickInput(context.extensionUri, spec.fsPath, graph, this.recent);

@@ -15,6 +15,9 @@ export interface EvalCliRequest {
   /** Case ids (`--case`): the row's id field, else its 1-based number. Empty or absent: every case. */
   caseIds?: readonly string[];
   provider: 'simulated' | 'openai';
+  /** openai only: the endpoint and model id for every model (settings agentgraph.openai.*). */
+  baseUrl?: string;
+  model?: string;
   /** Where the CLI writes report.md, report.html, results.json and junit.xml. */
   outDir?: string;
 }
@@ -25,6 +28,10 @@ export function evalCliArgs(r: EvalCliRequest): string[] {
   if (r.evalName) args.push('--eval', r.evalName);
   if (r.caseIds?.length) args.push('--case', r.caseIds.join(','));
   args.push('--format', 'json', '--provider', r.provider, '--root', r.root);
+  if (r.provider === 'openai') {
+    if (r.baseUrl) args.push('--base-url', r.baseUrl);
+    if (r.model) args.push('--model', r.model);
+  }
   if (r.outDir) args.push('--out', r.outDir);
   return args;
 }

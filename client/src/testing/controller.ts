@@ -174,7 +174,10 @@ export class EvalTestController implements vscode.Disposable {
       if (provider === 'openai') {
         const p = await resolveProvider(this.o.context, 'openai');
         settings.env = p.env;
-        if (!p.env[API_KEY_ENV] && !process.env[API_KEY_ENV]) {
+        if (p.baseUrl) settings.baseUrl = p.baseUrl;
+        if (p.model) settings.model = p.model;
+        // An endpoint of one's own (a local server, a proxy) may need no key; the run command agrees.
+        if (!p.env[API_KEY_ENV] && !process.env[API_KEY_ENV] && !p.baseUrl) {
           refuse(`No OpenAI API key: run "AgentGraph: Set API Key" (kept in the editor's secret storage) or set ${API_KEY_ENV}.`);
           return;
         }

@@ -42,6 +42,9 @@ export interface RunSettings {
   provider: 'simulated' | 'openai';
   /** Extra environment for the child (the API key). */
   env: Record<string, string>;
+  /** openai only: endpoint and model overrides (settings agentgraph.openai.*). */
+  baseUrl?: string;
+  model?: string;
 }
 
 /** Expands a request into one job per eval. Unresolved files are asked for their evals first. */
@@ -111,6 +114,8 @@ async function runJob(ctx: RunContext, run: vscode.TestRun, job: Job, settings: 
     evalName: job.info.name,
     caseIds,
     provider: settings.provider,
+    ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+    ...(settings.model ? { model: settings.model } : {}),
     outDir: path.join(root, '.agentgraph', 'evals', `${path.basename(spec, '.agentgraph')}.${job.info.name}`.replace(/[^A-Za-z0-9._-]+/g, '_')),
   };
   const abort = new AbortController();

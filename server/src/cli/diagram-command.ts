@@ -6,12 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildIR } from '../ir/build.ts';
 import { diagramMarkdown, generateDiagram } from '../diagram/mermaid.ts';
 import { renderMermaidSvg, SvgRenderUnavailableError } from '../diagram/svg-render.ts';
-import { checkFiles, outsideRoot, resolveRoot } from './check-command.ts';
-import { expandPaths } from './files.ts';
-import { countSeverities, formatText, useColor } from './format.ts';
+import { loadCliSpec } from './load.ts';
 import type { Command } from './main.ts';
 
 const FORMATS = ['mermaid', 'svg', 'md'] as const;
@@ -73,29 +70,16 @@ export const diagramCommand: Command = {
     const direction = (values.direction ?? 'TD').toUpperCase();
     if (direction !== 'TD' && direction !== 'LR') return ctx.usageError(`--direction must be TD or LR, not '${values.direction}'`);
     if (positionals.length !== 1) return ctx.usageError(positionals.length ? 'expected one spec file, got several' : 'expected a spec file');
-    const root = resolveRoot(ctx, values.root);
-    if (typeof root === 'number') return root;
     const arg = positionals[0]!;
-    const { files, errors } = expandPaths([arg], ctx.cwd);
-    if (errors[0]) return ctx.usageError(errors[0]);
-    const file = files[0];
-    if (files.length !== 1 || !file || file !== path.resolve(ctx.cwd, arg)) return ctx.usageError(`${arg} is not a file; diagram draws one spec`);
-    const outside = outsideRoot(files, root, ctx);
-    if (outside[0]) return ctx.usageError(outside[0]);
-
-    const result = checkFiles(files, root, ctx.cwd);
-    const analysis = result.analyses.get(file);
-    if (!analysis) {
-      ctx.stderr.write(`agentgraph diagram: cannot read ${arg}\n`);
-      return 1;
-    }
-    ctx.stderr.write(formatText(result.diagnostics, useColor(ctx.stderr, ctx.env)));
-    if (countSeverities(result.diagnostics).error > 0) {
-      ctx.stderr.write(`agentgraph diagram: ${arg} has errors, so it cannot be drawn; fix them first (see \`agentgraph check\`).\n`);
-      return 1;
-    }
-
-    const ir = buildIR(analysis);
+    const loaded = loadCliSpec(ctx, arg, values.root, {
+      command: 'diagram',
+      notAFile: 'is not a file; diagram draws one spec',
+      refusal: ', so it cannot be drawn; fix them first (see `agentgraph check`).',
+      exitCode: 1,
+      showWarnings: true,
+    });
+    if (typeof loaded === 'number') return loaded;
+    const { ir, file } = loaded;
     // Graphs declared in this file come first; a file that only imports graphs draws those.
     const local = ir.graphs.filter((g) => path.resolve(g.range.file) === file).map((g) => g.name);
     const names = local.length ? local : ir.graphs.map((g) => g.name);

@@ -9,19 +9,20 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadFixtures, parseFixtures, type FixtureFile } from '../runtime/providers/fixtures.ts';
-import { buildIR } from '../ir/build.ts';
 import type { EvalIR, IR } from '../ir/schema.ts';
 import { FileResponseCache } from '../runtime/cache.ts';
 import { answersHuman, noHuman, type HumanChannel } from '../runtime/human.ts';
 import { createProvider, realClock, VirtualClock, type ProviderName } from '../runtime/providers/index.ts';
+import { withOpenAIOverrides } from '../runtime/providers/overrides.ts';
 import type { Provider } from '../runtime/provider.ts';
 import { loadCaseEntries, selectCases } from '../evals/dataset.ts';
 import { rel, runEval, type CaseScript, type EvalResult, type SampleEnv } from '../evals/runner.ts';
 import { formatTable, toHtml, toJUnit, toJson, toMarkdown } from '../evals/report.ts';
-import { checkFiles, outsideRoot, resolveRoot } from './check-command.ts';
-import { expandPaths } from './files.ts';
-import { formatText, useColor } from './format.ts';
-import type { Command, CommandContext } from './main.ts';
+import { resolveRoot } from './check-command.ts';
+import { useColor } from './format.ts';
+import { loadCliSpecs } from './load.ts';
+import { OPENAI_FLAG_OPTIONS, OPENAI_FLAGS_HELP, openAIOverridesFrom } from './openai-flags.ts';
+import type { Command } from './main.ts';
 
 export const EXIT_EVAL_FAILED = 1;
 
@@ -39,7 +40,7 @@ Options:
   --case ID           Run only this case: its \`id\` field, else its 1-based number in the eval
                       (inline cases first, then the dataset's). Repeatable or comma-separated.
   --provider NAME     simulated (default: no key, no network, virtual time) or openai.
-  --seed N            Base seed (default 1); sample k of case i uses seed + i × repeat + k.
+${OPENAI_FLAGS_HELP}  --seed N            Base seed (default 1); sample k of case i uses seed + i × repeat + k.
   --format FMT        table (default), json or junit (JUnit XML), on stdout.
   --out DIR           Also write report.md, report.html, results.json and junit.xml to DIR.
   --fixtures FILE     Scripted answers per agent for the simulated provider.
@@ -56,31 +57,6 @@ Exit codes: 0 every eval met its thresholds, 1 an eval failed, 2 usage error.
 interface Selected {
   ir: IR;
   ev: EvalIR;
-}
-
-/** Compiles the specs; a spec with errors is reported and skipped (its evals cannot run). */
-function compileAll(ctx: CommandContext, arg: string, root: string): { irs: IR[]; broken: string[] } | number {
-  const { files, errors } = expandPaths([arg], ctx.cwd);
-  if (errors[0]) return ctx.usageError(errors[0]);
-  if (files.length === 0) return ctx.usageError(`no .agentgraph files in ${arg}`);
-  const outside = outsideRoot(files, root, ctx);
-  if (outside[0]) return ctx.usageError(outside[0]);
-  const result = checkFiles(files, root, ctx.cwd);
-  const irs: IR[] = [];
-  const broken: string[] = [];
-  for (const f of files) {
-    const a = result.analyses.get(f);
-    const mine = result.diagnostics.filter((d) => d.absFile === f && d.severity === 'error');
-    if (!a || mine.length > 0) {
-      const rel = path.relative(ctx.cwd, f);
-      if (mine.length) ctx.stderr.write(formatText(mine, useColor(ctx.stderr, ctx.env)));
-      ctx.stderr.write(`agentgraph eval: ${rel} has errors; its evals were not run (see \`agentgraph check\`).\n`);
-      broken.push(rel);
-      continue;
-    }
-    irs.push(buildIR(a));
-  }
-  return { irs, broken };
 }
 
 function readAnswers(file: string): Record<string, unknown> {
@@ -130,6 +106,7 @@ export const evalCommand: Command = {
         eval: { type: 'string' },
         case: { type: 'string', multiple: true },
         provider: { type: 'string', default: 'simulated' },
+        ...OPENAI_FLAG_OPTIONS,
         seed: { type: 'string' },
         format: { type: 'string', default: 'table' },
         out: { type: 'string' },
@@ -157,6 +134,8 @@ export const evalCommand: Command = {
     const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) return ctx.usageError(`--concurrency must be a positive integer, got '${values.concurrency}'`);
     if (provider === 'openai' && values.fixtures) return ctx.usageError('--fixtures only applies to the simulated provider');
+    const overrides = openAIOverridesFrom(ctx, provider, values);
+    if (typeof overrides === 'number') return overrides;
     const root = resolveRoot(ctx, values.root);
     if (typeof root === 'number') return root;
     if (!existsSync(path.resolve(ctx.cwd, positionals[0]!))) return ctx.usageError(`${positionals[0]} does not exist`);
@@ -179,10 +158,10 @@ export const evalCommand: Command = {
       }
     }
 
-    const compiled = compileAll(ctx, positionals[0]!, root);
+    const compiled = loadCliSpecs(ctx, positionals[0]!, root);
     if (typeof compiled === 'number') return compiled;
     const { irs, broken } = compiled;
-    const selected: Selected[] = irs.flatMap((ir) => ir.evals.map((ev) => ({ ir, ev }))).filter((x) => !values.eval || x.ev.name === values.eval);
+    const selected: Selected[] = irs.map((ir) => withOpenAIOverrides(ir, overrides)).flatMap((ir) => ir.evals.map((ev) => ({ ir, ev }))).filter((x) => !values.eval || x.ev.name === values.eval);
     if (selected.length === 0 && broken.length) return EXIT_EVAL_FAILED;
     if (selected.length === 0) return ctx.usageError(values.eval ? `no eval '${values.eval}' in ${positionals[0]}` : `no eval blocks in ${positionals[0]}`);
     const caseIds = values.case?.flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean);

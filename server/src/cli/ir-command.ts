@@ -2,12 +2,8 @@
 // the views and external tools consume, and prints it as JSON. A spec with errors has no
 // trustworthy IR, so then the diagnostics go to stderr and nothing is printed.
 
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildIR } from '../ir/build.ts';
-import { checkFiles, outsideRoot, resolveRoot } from './check-command.ts';
-import { expandPaths } from './files.ts';
-import { countSeverities, formatText, useColor } from './format.ts';
+import { loadCliSpec } from './load.ts';
 import type { Command } from './main.ts';
 
 const HELP = `Usage: agentgraph ir <file.agentgraph> [--graph NAME] [--root DIR]
@@ -43,30 +39,18 @@ export const irCommand: Command = {
       return 0;
     }
     if (positionals.length !== 1) return ctx.usageError(positionals.length ? 'expected one spec file, got several' : 'expected a spec file');
-    const root = resolveRoot(ctx, values.root);
-    if (typeof root === 'number') return root;
     const arg = positionals[0]!;
-    const { files, errors } = expandPaths([arg], ctx.cwd);
-    if (errors[0]) return ctx.usageError(errors[0]);
-    const file = files[0];
-    if (files.length !== 1 || !file || file !== path.resolve(ctx.cwd, arg)) return ctx.usageError(`${arg} is not a file; ir compiles one spec`);
-    const outside = outsideRoot(files, root, ctx);
-    if (outside[0]) return ctx.usageError(outside[0]);
+    // Problems (warnings too) go to stderr so stdout stays valid JSON.
+    const loaded = loadCliSpec(ctx, arg, values.root, {
+      command: 'ir',
+      notAFile: 'is not a file; ir compiles one spec',
+      refusal: ', so no IR was produced; fix them first (see `agentgraph check`).',
+      exitCode: 1,
+      showWarnings: true,
+    });
+    if (typeof loaded === 'number') return loaded;
 
-    const result = checkFiles(files, root, ctx.cwd);
-    const analysis = result.analyses.get(file);
-    if (!analysis) {
-      ctx.stderr.write(`agentgraph ir: cannot read ${arg}\n`);
-      return 1;
-    }
-    // Problems go to stderr so stdout stays valid JSON.
-    ctx.stderr.write(formatText(result.diagnostics, useColor(ctx.stderr, ctx.env)));
-    if (countSeverities(result.diagnostics).error > 0) {
-      ctx.stderr.write(`agentgraph ir: ${arg} has errors, so no IR was produced; fix them first (see \`agentgraph check\`).\n`);
-      return 1;
-    }
-
-    let ir = buildIR(analysis);
+    let ir = loaded.ir;
     if (values.graph !== undefined) {
       const wanted = values.graph;
       const graphs = ir.graphs.filter((g) => g.name === wanted);

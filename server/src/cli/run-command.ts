@@ -9,17 +9,15 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildIR } from '../ir/build.ts';
-import type { IR } from '../ir/schema.ts';
 import { loadAnswersFile, noHuman, terminalHuman, type HumanChannel } from '../runtime/human.ts';
 import type { Clock } from '../runtime/provider.ts';
 import { createProvider, realClock, VirtualClock, type ProviderName } from '../runtime/providers/index.ts';
+import { withOpenAIOverrides } from '../runtime/providers/overrides.ts';
 import { formatSummary, ProgressPrinter } from '../runtime/report.ts';
 import { runGraph, type RunResult } from '../runtime/run.ts';
-import { checkFiles, outsideRoot, resolveRoot } from './check-command.ts';
-import { expandPaths } from './files.ts';
-import { countSeverities, formatText, useColor } from './format.ts';
+import { loadCliSpec } from './load.ts';
 import type { Command, CommandContext } from './main.ts';
+import { OPENAI_FLAG_OPTIONS, OPENAI_FLAGS_HELP, openAIOverridesFrom } from './openai-flags.ts';
 
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
@@ -35,7 +33,7 @@ Options:
   --graph NAME        The graph to run (required when the spec declares several).
   --input JSON        The graph's parameters as a JSON object, or @path to read them from a file.
   --provider NAME     simulated (default: no key, no network, virtual time) or openai.
-  --seed N            Seed for the simulated provider and retry jitter (default 1).
+${OPENAI_FLAGS_HELP}  --seed N            Seed for the simulated provider and retry jitter (default 1).
   --answers FILE      JSON answers for humans: { "human_name": answer | [answer, …] }. Without it,
                       humans are asked on the terminal (when there is one).
   --no-cache          Neither read nor write the response cache (.agentgraph/cache).
@@ -47,30 +45,6 @@ Options:
 
 Exit codes: 0 succeeded, 1 the run failed, 2 bad input or usage, 3 budget exceeded, 130 cancelled.
 `;
-
-/** Compiles the spec; prints diagnostics and returns an exit code when it has errors. */
-function compile(ctx: CommandContext, arg: string, rootOpt: string | undefined): { ir: IR; root: string } | number {
-  const root = resolveRoot(ctx, rootOpt);
-  if (typeof root === 'number') return root;
-  const { files, errors } = expandPaths([arg], ctx.cwd);
-  if (errors[0]) return ctx.usageError(errors[0]);
-  const file = files[0];
-  if (files.length !== 1 || !file || file !== path.resolve(ctx.cwd, arg)) return ctx.usageError(`${arg} is not a spec file`);
-  const outside = outsideRoot(files, root, ctx);
-  if (outside[0]) return ctx.usageError(outside[0]);
-  const result = checkFiles(files, root, ctx.cwd);
-  const analysis = result.analyses.get(file);
-  if (!analysis) {
-    ctx.stderr.write(`agentgraph run: cannot read ${arg}\n`);
-    return EXIT_BAD_INPUT;
-  }
-  if (countSeverities(result.diagnostics).error > 0) {
-    ctx.stderr.write(formatText(result.diagnostics, useColor(ctx.stderr, ctx.env)));
-    ctx.stderr.write(`agentgraph run: ${arg} has errors; fix them first (see \`agentgraph check\`).\n`);
-    return EXIT_BAD_INPUT;
-  }
-  return { ir: buildIR(analysis), root };
-}
 
 function readInput(ctx: CommandContext, raw: string): { value: unknown } | { error: string } {
   let text = raw;
@@ -112,6 +86,7 @@ export const runCommand: Command = {
         graph: { type: 'string' },
         input: { type: 'string' },
         provider: { type: 'string', default: 'simulated' },
+        ...OPENAI_FLAG_OPTIONS,
         seed: { type: 'string' },
         answers: { type: 'string' },
         'no-cache': { type: 'boolean' },
@@ -135,10 +110,19 @@ export const runCommand: Command = {
     if (!Number.isInteger(seed)) return ctx.usageError(`--seed must be an integer, got '${values.seed}'`);
     if (values.input === undefined && values.resume === undefined) return ctx.usageError('--input is required (a JSON object, or @file.json)');
     if (provider === 'openai' && (values.fixtures || values.faults)) return ctx.usageError('--fixtures and --faults only apply to the simulated provider');
+    const overrides = openAIOverridesFrom(ctx, provider, values);
+    if (typeof overrides === 'number') return overrides;
 
-    const compiled = compile(ctx, positionals[0]!, values.root);
+    const compiled = loadCliSpec(ctx, positionals[0]!, values.root, {
+      command: 'run',
+      notAFile: 'is not a spec file',
+      refusal: '; fix them first (see `agentgraph check`).',
+      exitCode: EXIT_BAD_INPUT,
+      showWarnings: false,
+    });
     if (typeof compiled === 'number') return compiled;
-    const { ir, root } = compiled;
+    const ir = withOpenAIOverrides(compiled.ir, overrides);
+    const { root } = compiled;
     const names = ir.graphs.map((g) => g.name);
     const graph = values.graph ?? (names.length === 1 ? names[0] : undefined);
     if (!graph) return ctx.usageError(names.length ? `the spec declares several graphs; pick one with --graph (${names.join(', ')})` : 'the spec declares no graph');

@@ -10,7 +10,7 @@ import type { Clock, Provider } from '../runtime/provider.ts';
 import { createProvider, realClock, VirtualClock } from '../runtime/providers/index.ts';
 import type { ReplayOptions } from '../runtime/replay.ts';
 import { loadSpec } from '../runhost/load-spec.ts';
-import { withOpenAIOverrides } from '../runhost/run-session.ts';
+import { withOpenAIOverrides } from '../runtime/providers/overrides.ts';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   /** The spec file (absolute, or relative to `root`). */

@@ -152,6 +152,17 @@ function csvLines(text: string): number[] {
   return lines.slice(1);
 }
 
+/**
+ * The rows of a dataset file (CSV when its name ends in .csv, else JSONL) with the 1-based line each
+ * starts on. The runner and the editor's Test Explorer both read datasets through this, so they
+ * agree on the rows and where they are written. Throws DatasetError.
+ */
+export function datasetRows(file: string, text: string): { row: Case; line: number }[] {
+  if (!file.toLowerCase().endsWith('.csv')) return jsonlRows(text);
+  const lines = csvLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  return csvCases(text).map((row, i) => ({ row, line: lines[i] ?? i + 2 }));
+}
+
 function caseId(input: Case, number: number): string {
   const id = input.id;
   return typeof id === 'string' || typeof id === 'number' ? String(id) : String(number);
@@ -178,10 +189,7 @@ export function loadCaseEntries(ev: EvalIR, root: string): CaseEntry[] {
     }
     const file = ev.dataset;
     try {
-      if (file.toLowerCase().endsWith('.csv')) {
-        const lines = csvLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-        csvCases(text).forEach((c, i) => push(c, { file, line: lines[i] ?? i + 2, kind: 'dataset' }));
-      } else for (const r of jsonlRows(text)) push(r.row, { file, line: r.line, kind: 'dataset' });
+      for (const r of datasetRows(file, text)) push(r.row, { file, line: r.line, kind: 'dataset' });
     } catch (err) {
       throw new DatasetError(`${file}: ${err instanceof Error ? err.message : String(err)}`);
     }

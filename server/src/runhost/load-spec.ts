@@ -5,11 +5,12 @@
 // executes what the user sees; and errors in imported files also stop the run, because the
 // language server reports those only when the imported file itself is open.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Locator, sortDiagnostics, type LocatedDiagnostic } from '../cli/format.ts';
+import { NodeHost } from '../cli/node-host.ts';
 import { analyzeFile } from '../semantics/analyze.ts';
-import { Program, type Host } from '../semantics/program.ts';
+import { Program } from '../semantics/program.ts';
 import { buildIR } from '../ir/build.ts';
 import type { IR } from '../ir/schema.ts';
 
@@ -18,33 +19,30 @@ export interface LoadSpecOptions {
   root?: string;
   /** Unsaved editor buffers: absolute path → text, read instead of the file on disk. */
   overlays?: Record<string, string>;
+  /** The folder `diagnostics[].file` is relative to (the CLI's current directory). Default: the root. */
+  cwd?: string;
 }
 
-export type LoadSpecResult = { ok: true; ir: IR; root: string } | { ok: false; errors: string[] };
+/**
+ * `diagnostics` holds the entry file's diagnostics of every severity plus the errors of the files it
+ * imports, sorted; the command line prints them its own way. `unreadable` marks a spec that
+ * could not be read at all.
+ */
+export type LoadSpecResult =
+  | { ok: true; ir: IR; root: string; diagnostics: LocatedDiagnostic[] }
+  | { ok: false; errors: string[]; diagnostics: LocatedDiagnostic[]; unreadable?: true };
 
-/** Reads overlays first, then the disk; caches disk reads (a load is a snapshot). */
-class OverlayHost implements Host {
-  private readonly cache = new Map<string, string | undefined>();
+/** Reads overlays first, then the disk (cached: a load is a snapshot). */
+class OverlayHost extends NodeHost {
   private readonly overlays: Map<string, string>;
 
   constructor(overlays: Record<string, string>) {
+    super();
     this.overlays = new Map(Object.entries(overlays).map(([p, t]) => [path.resolve(p), t]));
   }
 
-  readFile(absPath: string): string | undefined {
-    const overlay = this.overlays.get(absPath);
-    if (overlay !== undefined) return overlay;
-    if (this.cache.has(absPath)) return this.cache.get(absPath);
-    let text: string | undefined;
-    try {
-      text = readFileSync(absPath, 'utf8');
-      // Editors drop a byte-order mark; do the same so positions agree with the editor's.
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    } catch {
-      text = undefined;
-    }
-    this.cache.set(absPath, text);
-    return text;
+  override readFile(absPath: string): string | undefined {
+    return this.overlays.get(absPath) ?? super.readFile(absPath);
   }
 }
 
@@ -65,23 +63,24 @@ export function formatLoadError(d: LocatedDiagnostic): string {
 export function loadSpec(specPath: string, opts: LoadSpecOptions = {}): LoadSpecResult {
   const file = path.resolve(specPath);
   const root = path.resolve(opts.root ?? path.dirname(file));
-  if (!isDirectory(root)) return { ok: false, errors: [`${root}: the workspace root is not a folder`] };
+  if (!isDirectory(root)) return { ok: false, errors: [`${root}: the workspace root is not a folder`], diagnostics: [] };
   const rel = path.relative(root, file);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return { ok: false, errors: [`${file}: the spec is outside the workspace root ${root}`] };
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return { ok: false, errors: [`${file}: the spec is outside the workspace root ${root}`], diagnostics: [] };
 
   const host = new OverlayHost(opts.overlays ?? {});
   const program = new Program(host, root);
   const analysis = analyzeFile(program, file);
-  if (!analysis) return { ok: false, errors: [`${file}: cannot read the spec`] };
+  if (!analysis) return { ok: false, errors: [`${file}: cannot read the spec`], diagnostics: [], unreadable: true };
 
-  const locator = new Locator(root, (p) => host.readFile(p));
+  const locator = new Locator(opts.cwd ?? root, (p) => host.readFile(p));
   const located: LocatedDiagnostic[] = analysis.diagnostics.map((d) => locator.locate(d, file));
   // Imported files' own mistakes are not in the entry's analysis; compile them too.
   for (const unit of analysis.units.slice(1)) {
     const imported = analyzeFile(program, unit.path);
-    if (imported) for (const d of imported.diagnostics) located.push(locator.locate(d, unit.path));
+    if (imported) for (const d of imported.diagnostics) if (d.severity === 'error') located.push(locator.locate(d, unit.path));
   }
-  const errors = sortDiagnostics(located).filter((d) => d.severity === 'error');
-  if (errors.length) return { ok: false, errors: errors.map(formatLoadError) };
-  return { ok: true, ir: buildIR(analysis), root };
+  const diagnostics = sortDiagnostics(located);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) return { ok: false, errors: errors.map(formatLoadError), diagnostics };
+  return { ok: true, ir: buildIR(analysis), root, diagnostics };
 }

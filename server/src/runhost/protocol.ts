@@ -5,9 +5,9 @@
 // field is plain data. The API key never travels here: the parent passes it to the child only as
 // the environment variable OPENAI_API_KEY, and every message from the child is redacted.
 
-import type { Totals } from '../runtime/budget.ts';
-import type { NodeSummary } from '../runtime/summary.ts';
-import type { RunErrorInfo, RunEvent, RunOutcome } from '../runtime/trace.ts';
+import type { HumanRequest } from '../runtime/human.ts';
+import type { RunResult } from '../runtime/run.ts';
+import type { RunEvent } from '../runtime/trace.ts';
 
 export type RunHostProvider = 'simulated' | 'openai';
 
@@ -100,17 +100,8 @@ export interface DescribedMessage {
   diagnostics?: string[];
 }
 
-/** What a waiting person is asked (the runtime's HumanRequest without its AbortSignal). */
-export interface HumanQuestionPayload {
-  kind: 'node' | 'approval' | 'escalation';
-  human: string;
-  node: string;
-  prompt: string;
-  input: Record<string, unknown>;
-  outputSchema: Record<string, unknown>;
-  tool?: { name: string; args: unknown };
-  timeoutMs?: number;
-}
+/** What a waiting person is asked: the runtime's HumanRequest without its AbortSignal (a signal cannot cross IPC). */
+export type HumanQuestionPayload = Omit<HumanRequest, 'signal'>;
 
 /** The run needs a person's answer; the parent replies with `humanAnswer` and the same id. */
 export interface HumanAskMessage {
@@ -131,19 +122,12 @@ export interface EventMessage {
   event: RunEvent;
 }
 
-/** The run finished (in any outcome); the child exits after sending it. */
-export interface DoneMessage {
+/**
+ * The run finished (in any outcome); the child exits after sending it. The fields are the runtime's
+ * RunResult minus what stays in the child (node outputs, the visit order and the span records).
+ */
+export interface DoneMessage extends Pick<RunResult, 'runId' | 'graph' | 'outcome' | 'output' | 'error' | 'totals' | 'escalated' | 'nodes' | 'tracePath'> {
   type: 'done';
-  runId: string;
-  graph: string;
-  outcome: RunOutcome;
-  output?: unknown;
-  error?: RunErrorInfo;
-  totals: Totals;
-  escalated: boolean;
-  nodes: NodeSummary[];
-  /** trace.jsonl of the run. */
-  tracePath?: string;
 }
 
 /**

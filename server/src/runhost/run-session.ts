@@ -6,9 +6,9 @@
 // Every message that leaves is redacted with the run's secrets (the API key in particular).
 
 import * as path from 'node:path';
-import type { IR } from '../ir/schema.ts';
 import type { Clock, Provider } from '../runtime/provider.ts';
 import { createProvider, realClock, VirtualClock } from '../runtime/providers/index.ts';
+import { withOpenAIOverrides } from '../runtime/providers/overrides.ts';
 import { Redactor } from '../runtime/redact.ts';
 import { runGraph } from '../runtime/run.ts';
 import { ModuleToolLoader, type ToolLoader } from '../runtime/tools.ts';
@@ -21,15 +21,6 @@ import { FaultyToolLoader, unknownFaultTools } from './tool-faults.ts';
 export interface SessionIO {
   send(m: ChildMessage): void;
   env: Readonly<Record<string, string | undefined>>;
-}
-
-/** Points every model at the editor's endpoint and model id (settings agentgraph.openai.*). */
-export function withOpenAIOverrides(ir: IR, o: StartMessage['openai']): IR {
-  if (!o?.baseUrl && !o?.model) return ir;
-  return {
-    ...ir,
-    models: ir.models.map((m) => ({ ...m, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.model ? { modelId: o.model } : {}) })),
-  };
 }
 
 export class RunSession {

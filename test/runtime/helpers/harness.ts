@@ -17,6 +17,22 @@ model fast = openai("gpt-4o-mini") { temperature: 0, max_tokens: 100 }
 model smart = openai("gpt-4o") { temperature: 0, max_tokens: 200 }
 `;
 
+/** One agent with one read tool (an invoice lookup) and a bounded tool loop: the tool-call tests' spec. */
+export const INVOICE_TOOLS = `${MODELS}
+type Inv { id: string, amount: number }
+type Out { total: number }
+tool get_invoice(id: string) -> Inv { effect: read, timeout: 50ms }
+agent sum(ids: list<string>) -> Out {
+  model: fast
+  prompt: "Sum {{ids}}"
+  tools: [get_invoice]
+  max_turns: 3
+}
+graph G(ids: list<string>) -> Out {
+  start -> sum(ids)
+  sum -> end(sum)
+}`;
+
 /** Compiles one spec (plus optional imported files) to IR; fails on any error diagnostic. */
 export function compile(main: string, files: Record<string, string> = {}, opts: { root?: string; allow?: string[] } = {}): IR {
   const root = opts.root ?? '/spec';

@@ -7,7 +7,7 @@
 
 import * as path from 'node:path';
 import { constValue } from '../../ir/build.ts';
-import { csvCases } from '../../evals/dataset.ts';
+import { datasetRows } from '../../evals/dataset.ts';
 import type { Analysis } from '../../semantics/analyze.ts';
 import type { EvalDecl, Expr, Span } from '../../syntax/ast.ts';
 import { LineIndex } from '../../util/line-index.ts';
@@ -71,7 +71,8 @@ function addDatasetCases(workspace: LanguageWorkspace, analysis: Analysis, writt
   }
   let rows: { row: Row; line: number }[];
   try {
-    rows = abs.toLowerCase().endsWith('.csv') ? csvRows(text) : jsonlRows(text);
+    // Read as the runner reads it (a bad line fails the whole dataset); ranges here are 0-based.
+    rows = datasetRows(abs, text).map((r) => ({ row: r.row, line: r.line - 1 }));
   } catch (err) {
     info.datasetError = `${written}: ${err instanceof Error ? err.message : String(err)}`;
     return;
@@ -105,42 +106,3 @@ export function summary(row: Row, max = 60): string {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one || '(empty row)';
 }
 
-/** JSONL rows with their 0-based lines; a bad line fails the whole dataset, as in the runner. */
-function jsonlRows(text: string): { row: Row; line: number }[] {
-  const out: { row: Row; line: number }[] = [];
-  text.split(/\r?\n/).forEach((line, n) => {
-    if (!line.trim()) return;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      throw new Error(`line ${n + 1} is not valid JSON`);
-    }
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`line ${n + 1}: a case must be a JSON object`);
-    out.push({ row: v as Row, line: n });
-  });
-  return out;
-}
-
-/** CSV rows (parsed as the runner does) with the 0-based line each record starts on. */
-function csvRows(text: string): { row: Row; line: number }[] {
-  const rows = csvCases(text);
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const starts: number[] = [];
-  let line = 0;
-  let quoted = false;
-  let atStart = true;
-  for (const c of src) {
-    if (atStart && c !== '\n' && c !== '\r') {
-      starts.push(line);
-      atStart = false;
-    }
-    if (c === '"') quoted = !quoted;
-    else if (c === '\n') {
-      line++;
-      if (!quoted) atStart = true;
-    }
-  }
-  // The first record is the header.
-  return rows.map((row, i) => ({ row, line: starts[i + 1] ?? i + 1 }));
-}
