@@ -80,6 +80,33 @@ describe('trace webview', { skip: findChromium() ? false : 'no Chromium installe
     }
   });
 
+  test('time axis labels never overlap, in a narrow column and after a resize', async () => {
+    const p = await h.open();
+    try {
+      const text = fixture('support-technical');
+      // The layout splits the width between the timeline and the details pane, so a narrow
+      // window is the narrow editor column that once crowded six labels into 60 px.
+      await p.page.setViewportSize({ width: 700, height: 600 });
+      await showTrace(p, text, 'Support-technical');
+      const overlaps = () =>
+        p.page.evaluate(() => {
+          const boxes = [...document.querySelectorAll('.tv-tick')].map((t) => t.getBoundingClientRect());
+          let n = 0;
+          for (let i = 1; i < boxes.length; i++) if (boxes[i]!.left < boxes[i - 1]!.right) n++;
+          return { n, ticks: boxes.length };
+        });
+      const narrow = await overlaps();
+      assert.equal(narrow.n, 0, `overlapping tick labels in a narrow column (${narrow.ticks} ticks)`);
+      assert.ok(narrow.ticks >= 1);
+      await p.page.setViewportSize({ width: 1600, height: 800 });
+      await p.page.waitForFunction((before) => document.querySelectorAll('.tv-tick').length > before, narrow.ticks);
+      const wide = await overlaps();
+      assert.equal(wide.n, 0, 'overlapping tick labels after widening');
+    } finally {
+      await p.close();
+    }
+  });
+
   test('selecting a span shows its prompt, output, tokens and cost; a click posts reveal with its range', async () => {
     const p = await h.open();
     try {

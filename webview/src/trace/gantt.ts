@@ -30,10 +30,19 @@ export function tickStep(spanMs: number, target = 6): number {
   return 10 * p;
 }
 
-export function renderAxis(total: number): HTMLElement {
+/** Pixels each tick label needs so neighbouring labels ("1.25 s", "480 ms") never overlap. */
+const TICK_SPACING_PX = 64;
+
+/**
+ * The time axis. `trackWidthPx` is the width the ticks share (unknown before the first layout):
+ * the tick count follows it, so a narrow editor column gets fewer ticks rather than overlapping
+ * labels.
+ */
+export function renderAxis(total: number, trackWidthPx?: number): HTMLElement {
   const axis = el('div', { class: 'tv-axis', attrs: { 'aria-hidden': 'true' } }, [el('div', { class: 'tv-axis-label', text: 'Span' })]);
   const track = el('div', { class: 'tv-axis-track' });
-  const step = tickStep(total);
+  const target = trackWidthPx && trackWidthPx > 0 ? Math.max(1, Math.min(10, Math.floor(trackWidthPx / TICK_SPACING_PX))) : 6;
+  const step = tickStep(total, target);
   for (let t = 0; t <= total + 1e-9 && total > 0; t += step) {
     const tick = el('span', { class: 'tv-tick', text: formatMs(t) });
     tick.style.left = `${(t / total) * 100}%`;

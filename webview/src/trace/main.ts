@@ -170,12 +170,23 @@ function render(): void {
     rowsStale = false;
   }
   if (gantt.selected === undefined && rows.length) gantt.selected = rows[0]!.record.id;
-  clear(axisHost);
-  axisHost.appendChild(renderAxis(Math.max(1, m.lastTime - (m.startTime ?? 0))));
+  drawAxis(m);
   drawRows();
   renderDetailsPane(m);
   post({ type: 'rendered', spans: rows.length, problems: m.problems.length });
 }
+
+/** Draws the time axis; its track is the host minus the label column (260 px) and its right margin (80 px). */
+function drawAxis(m: TraceModel): void {
+  clear(axisHost);
+  const width = axisHost.clientWidth > 0 ? axisHost.clientWidth - 260 - 80 : undefined;
+  axisHost.appendChild(renderAxis(Math.max(1, m.lastTime - (m.startTime ?? 0)), width));
+}
+
+// The tick count depends on the width, so a resized editor column redraws the axis (only).
+window.addEventListener('resize', () => {
+  if (traceView.parentElement === app) drawAxis(model());
+});
 
 /** Scrolls the timeline just enough to show row `i` below the sticky axis. */
 function scrollToRow(i: number): void {
