@@ -6,7 +6,8 @@
 //
 //   npm run test:e2e                      # all steps
 //   npm run test:e2e -- --steps=language,diagnostics
-//   E2E_SCREENSHOT_DOC=1 npm run test:e2e # also refresh docs/images/editor-diagram.png
+//   E2E_SCREENSHOT_DOC=1 npm run test:e2e # also refresh docs/images/editor-diagram.png and the
+//                                         # run, debug, trace and Test Explorer pictures (steps-run.ts)
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +31,7 @@ import {
   Workbench,
   type StepResult,
 } from './harness.ts';
+import { runSteps } from './steps-run.ts';
 
 const log = (m: string) => console.log(m);
 const only = process.argv.find((a) => a.startsWith('--steps='))?.slice('--steps='.length).split(',');
@@ -139,6 +141,8 @@ async function main(): Promise<number> {
     'files.simpleDialog.enable': true,
     'editor.minimap.enabled': false,
     'editor.hover.delay': 300,
+    // Terminals (the Test Results output) draw with the DOM renderer, so steps can read their text.
+    'terminal.integrated.gpuAcceleration': 'off',
   });
   cs.copyIntoWorkspace(path.join(ROOT, 'examples'), '.');
   cs.copyIntoWorkspace(path.join(ROOT, 'examples', TYPO), SCRATCH);
@@ -465,6 +469,9 @@ async function suite(nodes: string[], caps: Record<string, unknown>, vsixHasWebv
     await wb.command('View: Toggle Primary Side Bar Visibility').catch(() => undefined);
     return `test-output/e2e/editor-diagram.png${process.env.E2E_SCREENSHOT_DOC === '1' ? ' → docs/images/editor-diagram.png' : ''}`;
   });
+
+  // Runs, the debugger, the trace viewer and the Test Explorer (issues 6 and 7).
+  await runSteps({ wb, cs, step, log });
 
   await step('crash-recovery', async () => {
     await wb.openFile(LOOP);
