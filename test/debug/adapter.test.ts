@@ -4,6 +4,8 @@
 // Console, the call stack of a loop, pause, restart and the end of the run. The graph runs on the
 // simulated provider with scripted answers: `check` says "not ok" once, then "ok".
 
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { after as afterAll, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -201,5 +203,17 @@ test('run from here: a launch with replay re-runs from a node of a finished run,
     assert.equal((await finish(dc)).exitCode, 0);
     // `write` was replayed from the first run's checkpoint: the first model call is check's.
     assert.equal(modelCalls[0], 'check');
+  });
+});
+
+test('a spec with errors refuses to launch; the Debug Console lists each error with its location', async () => {
+  const broken = path.join(target.dir, 'broken.agentgraph');
+  writeFileSync(broken, target.text.replace(/model: \w+/, 'model: no_such_model'));
+  await withClient(async (dc) => {
+    const outputs: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => outputs.push(e.body.output));
+    await assert.rejects(dc.launch({ spec: broken, root: target.dir }), /broken\.agentgraph has errors/);
+    const printed = outputs.join('');
+    assert.match(printed, /broken\.agentgraph:\d+:\d+: AG\d{4} /, printed);
   });
 });

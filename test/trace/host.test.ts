@@ -16,7 +16,7 @@ import { LiveTrace } from '../../client/src/trace/live-trace.ts';
 import { findRecentRuns } from '../../client/src/trace/recent-runs.ts';
 import { TraceEditorProvider } from '../../client/src/trace/trace-editor.ts';
 import type { RunEvent } from '../../webview/src/trace/model.ts';
-import { recorded, type FakePanel } from '../helpers/vscode-stub.ts';
+import { recorded, settings, type FakePanel } from '../helpers/vscode-stub.ts';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, `${name}.jsonl`), 'utf8');
@@ -29,10 +29,38 @@ const extensionUri = vscode.Uri.file('/ext');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const panelOf = () => recorded.panels[recorded.panels.length - 1] as FakePanel;
 
-afterEach(() => recorded.reset());
+afterEach(() => {
+  recorded.reset();
+  settings.delete('agentgraph.run.showDiagram');
+});
 
 describe('live trace panel', () => {
+  test('with the diagram showing runs, a run does not open the live trace; Show Live Trace does, and it then follows runs in place', async () => {
+    const bus = new RunBus();
+    const live = new LiveTrace({ extensionUri, runs: bus, log: () => undefined, compareWith: () => undefined });
+    try {
+      const first = bus.start('run', vscode.Uri.file('/ws/examples/support.agentgraph'), 'Support', 'simulated');
+      assert.equal(recorded.panels.length, 0, 'the animated diagram keeps its place in the editor group');
+      bus.publish(first, events('support-technical')[0]!);
+      live.show();
+      assert.equal(recorded.panels.length, 1);
+      const panel = panelOf();
+      panel.webview.receive({ type: 'ready' });
+      await sleep(80);
+      assert.ok(panel.webview.sent.some((m) => m.type === 'events'), 'events from before the panel opened are sent');
+      const reveals = panel.revealed;
+      bus.start('debug', vscode.Uri.file('/ws/examples/support.agentgraph'), 'Support', 'simulated');
+      assert.equal(recorded.panels.length, 1);
+      assert.match(panel.title, /Support \(debug, live\)/);
+      assert.equal(panel.revealed, reveals, 'an open panel follows the new run without coming to the front');
+    } finally {
+      live.dispose();
+    }
+  });
+
   test('follows a run on the bus: opens beside, batches thousands of events, ends; the next run reuses the panel', async () => {
+    // With `agentgraph.run.showDiagram` off the live trace is the run's only view, so it opens by itself.
+    settings.set('agentgraph.run.showDiagram', false);
     const bus = new RunBus();
     const live = new LiveTrace({ extensionUri, runs: bus, log: () => undefined, compareWith: () => undefined });
     try {

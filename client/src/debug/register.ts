@@ -25,6 +25,18 @@ export interface DebugDeps {
 export const UNTRUSTED_MESSAGE =
   'AgentGraph does not debug graphs in an untrusted workspace: a run executes the tools the spec declares. Trust the folder (Workspaces: Manage Workspace Trust) to debug it.';
 
+/**
+ * The workspace folder holding `spec`: the launch configuration's own folder first, then any open
+ * folder. Compared by file-system path, not by URI, because in a remote window (code-server,
+ * Remote-SSH) folder URIs carry the remote scheme while launch paths are plain paths; imports
+ * such as `../models.agentgraph` must resolve inside this root, not inside the spec's directory.
+ */
+export function workspaceRootOf(spec: string, folder: { uri: { fsPath: string } } | undefined, folders: readonly { uri: { fsPath: string } }[] = vscode.workspace.workspaceFolders ?? []): string | undefined {
+  const inside = (root: string) => spec === root || spec.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+  if (folder && inside(folder.uri.fsPath)) return folder.uri.fsPath;
+  return folders.map((f) => f.uri.fsPath).filter(inside).sort((a, b) => b.length - a.length)[0];
+}
+
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (!vscode.workspace.isTrusted) {
@@ -46,8 +58,8 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   }
 
   /** Runs after `${file}` and friends are substituted: the paths are real here. */
-  async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
-    if (!config.root) config.root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(String(config.spec)))?.uri.fsPath ?? path.dirname(String(config.spec));
+  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    if (!config.root) config.root = workspaceRootOf(String(config.spec), folder) ?? path.dirname(String(config.spec));
     // Unsaved specs: the adapter compiles what the user sees, not what is on disk.
     const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file' && d.languageId === 'agentgraph');
     if (dirty.length && !config.overlays) config.overlays = Object.fromEntries(dirty.map((d) => [d.uri.fsPath, d.getText()]));

@@ -49,17 +49,25 @@ export class LiveTrace implements vscode.Disposable {
     return this.session ? `${this.session.graph} (${this.session.kind}, live)` : 'Live trace';
   }
 
-  /** A new execution started: the panel (opened beside, without taking focus) follows it. */
+  /**
+   * A new execution started: the panel follows it. The animated diagram is the first thing a run
+   * should show, and every panel opened "beside" lands in the diagram's group, so the live trace
+   * never pushes the diagram to the background: an open panel follows the run where it is, and a
+   * closed one opens by itself only when the diagram will not show runs
+   * (`agentgraph.run.showDiagram` off). Otherwise the diagram's Open Trace button opens it.
+   */
   private follow(s: RunSessionInfo): void {
     this.batcher.clear();
     this.session = s;
     this.events = [];
     this.ended = undefined;
-    this.show(true);
+    const diagramShowsRuns = vscode.workspace.getConfiguration('agentgraph.run').get<boolean>('showDiagram', true);
+    if (this.panel) this.show(true, false);
+    else if (!diagramShowsRuns && s.kind !== 'eval') this.show(true);
   }
 
-  /** Opens (or reveals) the panel and sends it everything of the current execution. */
-  show(preserveFocus = false): void {
+  /** Opens (or reveals, unless `reveal` is false) the panel and sends it everything of the current execution. */
+  show(preserveFocus = false, reveal = true): void {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel(LIVE_TRACE_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, { retainContextWhenHidden: true });
       this.view = new TraceWebview(this.panel.webview, {
@@ -78,7 +86,7 @@ export class LiveTrace implements vscode.Disposable {
         this.panel = undefined;
         this.batcher.clear();
       });
-    } else this.panel.reveal(undefined, preserveFocus);
+    } else if (reveal) this.panel.reveal(undefined, preserveFocus);
     this.panel.title = this.title();
     this.batcher.clear();
     this.view!.post({ type: 'live', title: this.title(), provider: this.session?.provider });

@@ -77,6 +77,9 @@ export class AgentGraphDebugSession extends DebugSession {
       this.launchArgs = args as LaunchArgs;
       this.load();
     } catch (err) {
+      // The error response becomes a one-line notification; the Debug Console gets every
+      // diagnostic with its location so the user can go and fix them.
+      this.sendEvent(new OutputEvent(`${messageOf(err)}\n`, 'stderr'));
       return this.sendErrorResponse(response, 3001, messageOf(err));
     }
     // Breakpoints come between `initialized` and `configurationDone`; the run starts after them.
