@@ -112,7 +112,12 @@ const vscode = new Proxy(base, {
 });
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
-const context = { subscriptions: [], extensionPath: root, extensionUri: stub('extensionUri'), extension: { packageJSON: { version: 'bench' } } };
+// The extension context: the fields activation reads for real, the rest (secrets, workspaceState,
+// globalState, …) catch-all stubs like the API itself.
+const context = new Proxy(
+  { subscriptions: [], extensionPath: root, extensionUri: stub('extensionUri'), extension: { packageJSON: { version: 'bench' } } },
+  { get: (t, p) => (p in t ? t[p] : p === 'then' ? undefined : (t[p] = stub('context.' + String(p)))) },
+);
 const t0 = performance.now();
 const ext = require(path.join(root, 'dist/client.js'));
 const t1 = performance.now();
