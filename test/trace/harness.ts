@@ -5,22 +5,19 @@
 // one) plus a nonced fake acquireVsCodeApi that records what the view posts and a recorder of CSP
 // violations.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { webviewHtml } from '../../client/src/webview-html.ts';
 import type { FromTraceView, ToTraceView } from '../../webview/src/trace/protocol.ts';
+import { CHROMIUM_FLAGS, findChromium } from '../../server/src/diagram/svg-render.ts';
 
 const ROOT = path.join(__dirname, '../..');
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export { findChromium };
 
-/** The system Chromium ($AGENTGRAPH_CHROMIUM or the usual paths), when there is one. */
-export function findChromium(): string | undefined {
-  return [process.env.AGENTGRAPH_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
-}
 const ORIGIN = 'http://trace.test';
 const NONCE = 'trace-harness-nonce';
 

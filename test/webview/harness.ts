@@ -6,7 +6,7 @@
 // the view posted back (the harness page's fake acquireVsCodeApi records it).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
@@ -15,22 +15,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FromWebview, ToWebview } from '../../webview/src/protocol.ts';
 import { ROOT } from '../diagram/examples.ts';
 
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
-
-/** The Chromium to use: $AGENTGRAPH_CHROMIUM, $CHROME_PATH, or the usual system paths. */
-export function findChromium(): string | undefined {
-  const candidates = [process.env.AGENTGRAPH_CHROMIUM, process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  return candidates.find((p): p is string => !!p && existsSync(p));
-}
+// Chromium is found and started the way `agentgraph diagram --format svg` does it.
+import { CHROMIUM_FLAGS, findChromium } from '../../server/src/diagram/svg-render.ts';
+export { CHROMIUM_FLAGS, findChromium };
 
 /** Bundles the webview (production settings) into a fresh temporary folder; returns the folder. */
 export function buildWebview(): string {
